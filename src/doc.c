@@ -1,0 +1,101 @@
+#include "doc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+size_t nb_doc_add_page(NbDoc *d)
+{
+    nb_grow(&d->pages, &d->cap, d->npages + 1, sizeof *d->pages);
+    memset(&d->pages[d->npages], 0, sizeof *d->pages);
+    return d->npages++;
+}
+
+static NbItem *S_item(NbDoc *d, size_t page)
+{
+    NbPage *p = &d->pages[page];
+    nb_grow(&p->items, &p->cap, p->n + 1, sizeof *p->items);
+    NbItem *it = &p->items[p->n++];
+    memset(it, 0, sizeof *it);
+    return it;
+}
+
+void nb_doc_text(NbDoc *d, size_t page, int face, double size, double x, double y, double cs,
+                 const char *text)
+{
+    NbItem *it = S_item(d, page);
+    it->kind = NB_IT_TEXT;
+    it->face = face;
+    it->size = size;
+    it->x = x;
+    it->y = y;
+    it->char_space = cs;
+    it->text = nb_xstrdup(text);
+}
+
+void nb_doc_rule(NbDoc *d, size_t page, double x0, double y0, double x1, double y1, double width)
+{
+    NbItem *it = S_item(d, page);
+    it->kind = NB_IT_RULE;
+    it->x = x0, it->y = y0, it->x1 = x1, it->y1 = y1, it->width = width;
+}
+
+void nb_doc_outline(NbDoc *d, const char *title, size_t page, double y)
+{
+    nb_grow(&d->outline, &d->ocap, d->noutline + 1, sizeof *d->outline);
+    d->outline[d->noutline++] = (NbOutline){nb_xstrdup(title), page, y};
+}
+
+void nb_doc_free(NbDoc *d)
+{
+    for (size_t p = 0; p < d->npages; p++) {
+        for (size_t i = 0; i < d->pages[p].n; i++) free(d->pages[p].items[i].text);
+        free(d->pages[p].items);
+    }
+    free(d->pages);
+    for (size_t i = 0; i < d->noutline; i++) free(d->outline[i].title);
+    free(d->outline);
+    free(d->boxes);
+    free(d->title);
+    free(d->author);
+    memset(d, 0, sizeof *d);
+}
+
+static void S_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c < 0x20) fprintf(f, "\\u%04x", c);
+        else fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+int nb_doc_dump_boxes(const NbDoc *d, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) return 0;
+    fprintf(f, "{\"page\": {\"width\": %.3f, \"height\": %.3f},\n", d->w, d->h);
+    fprintf(f, " \"type_area\": {\"x0\": %.3f, \"y0\": %.3f, \"x1\": %.3f, \"y1\": %.3f},\n", d->ta_x0,
+            d->ta_y0, d->ta_x1, d->ta_y1);
+    fprintf(f, " \"pages\": %zu,\n \"cells\": [", d->npages);
+    for (size_t i = 0; i < d->nboxes; i++) {
+        const NbCellBox *b = &d->boxes[i];
+        fprintf(f, "%s\n  {\"table\": ", i ? "," : "");
+        S_json_str(f, b->table);
+        fprintf(f, ", \"section\": ");
+        S_json_str(f, b->section);
+        fprintf(f, ", \"page\": %zu, \"row\": %d, \"col\": %d, \"rowspan\": %d, \"colspan\": %d, "
+                   "\"x0\": %.3f, \"y0\": %.3f, \"x1\": %.3f, \"y1\": %.3f, \"text\": ",
+                b->page + 1, b->row, b->col, b->rowspan, b->colspan, b->x0, b->y0, b->x1, b->y1);
+        S_json_str(f, b->text);
+        fprintf(f, ", \"number\": %s, \"continued\": %s}", b->number ? "true" : "false",
+                b->continued ? "true" : "false");
+    }
+    fprintf(f, "\n ]}\n");
+    return fclose(f) == 0;
+}

@@ -1,0 +1,60 @@
+/* The typeset document: pages of positioned items, ready to paint. Coordinates are
+ * points from the page's top-left corner, y downwards (text y is the baseline). */
+#ifndef NB_DOC_H
+#define NB_DOC_H
+
+#include <stddef.h>
+
+typedef enum { NB_IT_TEXT, NB_IT_RULE } NbItemKind;
+
+typedef struct {
+    NbItemKind kind;
+    int face;
+    double size, x, y, char_space;
+    char *text;
+    double x1, y1, width; /* rules: the other end and the line width */
+} NbItem;
+
+typedef struct {
+    NbItem *items;
+    size_t n, cap;
+} NbPage;
+
+typedef struct {
+    char *title;
+    size_t page;
+    double y;
+} NbOutline;
+
+/* A table cell as laid out on one page, for checking the layout from outside. */
+typedef struct {
+    const char *table, *section;
+    size_t page;
+    int row, col, rowspan, colspan;
+    double x0, y0, x1, y1;
+    const char *text; /* what was drawn in it ("" when nothing) */
+    int number, continued;
+} NbCellBox;
+
+typedef struct {
+    double w, h;
+    double ta_x0, ta_y0, ta_x1, ta_y1; /* the type area */
+    NbPage *pages;
+    size_t npages, cap;
+    NbOutline *outline;
+    size_t noutline, ocap;
+    NbCellBox *boxes;
+    size_t nboxes, bcap;
+    char *title, *author;
+} NbDoc;
+
+size_t nb_doc_add_page(NbDoc *d);
+void nb_doc_text(NbDoc *d, size_t page, int face, double size, double x, double y, double cs,
+                 const char *text);
+void nb_doc_rule(NbDoc *d, size_t page, double x0, double y0, double x1, double y1, double width);
+void nb_doc_outline(NbDoc *d, const char *title, size_t page, double y);
+void nb_doc_free(NbDoc *d);
+/* Write the cell boxes as JSON (see tests/test_e2e.py). Returns 0 on failure. */
+int nb_doc_dump_boxes(const NbDoc *d, const char *path);
+
+#endif

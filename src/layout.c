@@ -1,0 +1,601 @@
+#include "layout.h"
+
+#include <math.h>
+#include <strings.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define S_MM (72.0 / 25.4)
+
+typedef struct {
+    NbLayout *l;
+    NbDiag *diag;
+    int failed;
+} S_Ctx;
+
+static const char *const S_style_names[NB_ST_COUNT] = {
+    "title", "body", "heading1", "heading2", "table", "signature", "page_number",
+};
+
+const char *nb_style_name(NbStyleId id)
+{
+    return S_style_names[id];
+}
+
+static const struct {
+    const char *name;
+    double w, h; /* mm */
+} S_papers[] = {
+    {"A4", 210, 297}, {"A3", 297, 420}, {"A2", 420, 594}, {"A1", 594, 841}, {"A5", 148, 210},
+    {"B5", 176, 250}, {"B4", 250, 353}, {"B3", 353, 500},
+};
+
+int nb_paper_size(const char *name, double *w, double *h)
+{
+    for (size_t i = 0; i < sizeof S_papers / sizeof S_papers[0]; i++)
+        if (strcasecmp(name, S_papers[i].name) == 0) {
+            *w = S_papers[i].w * S_MM;
+            *h = S_papers[i].h * S_MM;
+            return 1;
+        }
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    double pt;
+} S_type_sizes[] = {
+    {"初号", 42}, {"小初", 36}, {"一号", 26}, {"小一", 24}, {"二号", 22}, {"小二", 18},
+    {"三号", 16}, {"小三", 15}, {"四号", 14}, {"小四", 12}, {"五号", 10.5}, {"小五", 9},
+};
+
+static void S_err(S_Ctx *c, const NbYNode *at, const char *msg, const char *what)
+{
+    nb_diag_add(c->diag, NB_ERROR, at ? at->mark : (NbMark){c->l->file, 0, 0}, "%s%s%s", msg,
+                what ? ": " : "", what ? what : "");
+    c->failed = 1;
+}
+
+static const NbYNode *S_need(S_Ctx *c, const NbYNode *map, const char *key, NbYKind kind)
+{
+    const NbYNode *n = nb_ymap_get(map, key);
+    if (!n) {
+        S_err(c, map, "layout: missing key", key);
+        return NULL;
+    }
+    if (n->kind != kind) {
+        char *m = nb_xasprintf("layout: '%s' must be %s", key, nb_ykind_name(kind));
+        S_err(c, n, m, NULL);
+        free(m);
+        return NULL;
+    }
+    return n;
+}
+
+static int S_number(const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end) return 0;
+    *out = v;
+    return 1;
+}
+
+/* A length: 37mm, 0.5pt, 2em, 1line, or a bare number in pt. */
+static double S_length(S_Ctx *c, const NbYNode *n, double em, double line)
+{
+    if (!n || n->kind != NB_Y_SCALAR) {
+        S_err(c, n, "layout: a length is expected (e.g. 37mm, 2em)", NULL);
+        return 0;
+    }
+    char *end;
+    double v = strtod(n->str, &end);
+    if (end == n->str || v < 0 || !isfinite(v)) {
+        S_err(c, n, "layout: not a length", n->str);
+        return 0;
+    }
+    if (!*end || strcmp(end, "pt") == 0) return v;
+    if (strcmp(end, "mm") == 0) return v * S_MM;
+    if (strcmp(end, "em") == 0) return v * em;
+    if (strcmp(end, "line") == 0) return v * line;
+    S_err(c, n, "layout: unknown unit (use mm, pt, em or line)", end);
+    return 0;
+}
+
+static double S_type_size(S_Ctx *c, const NbYNode *n)
+{
+    if (n && n->kind == NB_Y_SCALAR) {
+        for (size_t i = 0; i < sizeof S_type_sizes / sizeof S_type_sizes[0]; i++)
+            if (strcmp(n->str, S_type_sizes[i].name) == 0) return S_type_sizes[i].pt;
+        double v;
+        if (S_number(n->str, &v) && v > 0 && v < 200) return v;
+    }
+    S_err(c, n, "layout: a type size is expected (三号, 五号, 16, …)", NULL);
+    return 10;
+}
+
+static NbAlign S_align(S_Ctx *c, const NbYNode *n, NbAlign dflt)
+{
+    if (!n) return dflt;
+    static const char *const names[] = {"left", "center", "right", "justify"};
+    for (int i = 0; i < 4; i++)
+        if (n->kind == NB_Y_SCALAR && strcmp(n->str, names[i]) == 0) return (NbAlign)i;
+    S_err(c, n, "layout: align is left, center, right or justify", NULL);
+    return dflt;
+}
+
+static void S_page(S_Ctx *c, const NbYNode *root)
+{
+    NbLayout *l = c->l;
+    const NbYNode *page = S_need(c, root, "page", NB_Y_MAP);
+    if (!page) return;
+    const NbYNode *size = S_need(c, page, "size", NB_Y_SCALAR);
+    if (size && !nb_paper_size(size->str, &l->page_w, &l->page_h))
+        S_err(c, size, "layout: unknown paper size", size->str);
+    const NbYNode *m = S_need(c, page, "margin", NB_Y_MAP);
+    if (m) {
+        l->margin_top = S_length(c, S_need(c, m, "top", NB_Y_SCALAR), 0, 0);
+        l->margin_bottom = S_length(c, S_need(c, m, "bottom", NB_Y_SCALAR), 0, 0);
+        l->margin_left = S_length(c, S_need(c, m, "left", NB_Y_SCALAR), 0, 0);
+        l->margin_right = S_length(c, S_need(c, m, "right", NB_Y_SCALAR), 0, 0);
+    }
+    const NbYNode *lines = S_need(c, page, "lines", NB_Y_SCALAR);
+    double v = 0;
+    if (lines && (!S_number(lines->str, &v) || v < 1 || v > 200))
+        S_err(c, lines, "layout: lines must be a whole number of body lines per page", NULL);
+    l->lines = (int)v;
+    if (l->lines > 0)
+        l->pitch = (l->page_h - l->margin_top - l->margin_bottom) / l->lines;
+    const NbYNode *pn = S_need(c, page, "page_number", NB_Y_MAP);
+    if (pn) {
+        const NbYNode *t = S_need(c, pn, "text", NB_Y_SCALAR);
+        l->page_number_text = nb_xstrdup(t ? t->str : "{page}");
+        l->page_number_below = S_length(c, S_need(c, pn, "below", NB_Y_SCALAR), 0, 0);
+        /* em of the page-number style: resolved after styles; keep the node for now */
+    }
+}
+
+static void S_fonts(S_Ctx *c, const NbYNode *root)
+{
+    NbLayout *l = c->l;
+    l->fallback_role = -1;
+    const NbYNode *fonts = S_need(c, root, "fonts", NB_Y_MAP);
+    if (!fonts) return;
+    l->roles = nb_xcalloc(fonts->n, sizeof *l->roles);
+    for (size_t i = 0; i < fonts->n; i++) {
+        const NbYNode *list = fonts->items[i];
+        NbFontRole *r = &l->roles[l->nroles++];
+        r->name = nb_xstrdup(fonts->keys[i]->str);
+        if (list->kind != NB_Y_SEQ || list->n == 0) {
+            S_err(c, list, "layout: a font role is a list of family names", NULL);
+            continue;
+        }
+        r->families = nb_xcalloc(list->n, sizeof *r->families);
+        for (size_t j = 0; j < list->n; j++) {
+            if (list->items[j]->kind != NB_Y_SCALAR) {
+                S_err(c, list->items[j], "layout: a family name is expected", NULL);
+                continue;
+            }
+            r->families[r->n++] = nb_xstrdup(list->items[j]->str);
+        }
+        if (strcmp(r->name, "fallback") == 0) l->fallback_role = (int)(l->nroles - 1);
+    }
+}
+
+int nb_layout_role(const NbLayout *l, const char *name)
+{
+    for (size_t i = 0; i < l->nroles; i++)
+        if (strcmp(l->roles[i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+static void S_styles(S_Ctx *c, const NbYNode *root)
+{
+    NbLayout *l = c->l;
+    const NbYNode *styles = S_need(c, root, "styles", NB_Y_MAP);
+    if (!styles) return;
+    for (int id = 0; id < NB_ST_COUNT; id++) {
+        const NbYNode *s = S_need(c, styles, S_style_names[id], NB_Y_MAP);
+        if (!s) continue;
+        NbStyle *st = &l->styles[id];
+        const NbYNode *font = S_need(c, s, "font", NB_Y_SCALAR);
+        st->font_role = font ? nb_layout_role(l, font->str) : -1;
+        if (font && st->font_role < 0) S_err(c, font, "layout: no such font role", font->str);
+        st->size = S_type_size(c, S_need(c, s, "size", NB_Y_SCALAR));
+        st->align = S_align(c, nb_ymap_get(s, "align"), NB_ALIGN_LEFT);
+        const NbYNode *n;
+        if ((n = nb_ymap_get(s, "indent"))) st->indent = S_length(c, n, st->size, l->pitch);
+        if ((n = nb_ymap_get(s, "leading"))) st->leading = S_length(c, n, st->size, l->pitch);
+        if ((n = nb_ymap_get(s, "space_before")))
+            st->space_before = S_length(c, n, st->size, l->pitch);
+        if ((n = nb_ymap_get(s, "space_after")))
+            st->space_after = S_length(c, n, st->size, l->pitch);
+        if ((n = nb_ymap_get(s, "rule"))) st->rule = S_length(c, n, st->size, l->pitch);
+        if ((n = nb_ymap_get(s, "padding"))) {
+            if (n->kind != NB_Y_SEQ || n->n != 2)
+                S_err(c, n, "layout: padding is [vertical, horizontal]", NULL);
+            else {
+                st->pad_v = S_length(c, n->items[0], st->size, l->pitch);
+                st->pad_h = S_length(c, n->items[1], st->size, l->pitch);
+            }
+        }
+    }
+    const NbYNode *page = nb_ymap_get(root, "page");
+    const NbYNode *pn = nb_ymap_get(page, "page_number");
+    const NbYNode *inset = nb_ymap_get(pn, "inset");
+    if (inset) l->page_number_inset = S_length(c, inset, l->styles[NB_ST_PAGE_NUMBER].size, l->pitch);
+}
+
+static int S_field_add(NbLayout *l, size_t *cap, const char *path)
+{
+    nb_grow(&l->fields, cap, l->nfields + 1, sizeof *l->fields);
+    NbField *f = &l->fields[l->nfields];
+    memset(f, 0, sizeof *f);
+    f->path = nb_xstrdup(path);
+    return (int)l->nfields++;
+}
+
+/* Walk the data schema: a mapping whose leaves are {count: N, …}. */
+static void S_schema(S_Ctx *c, const NbYNode *map, const char *prefix, size_t *cap)
+{
+    for (size_t i = 0; i < map->n; i++) {
+        const NbYNode *v = map->items[i];
+        char *path = prefix ? nb_xasprintf("%s.%s", prefix, map->keys[i]->str)
+                            : nb_xstrdup(map->keys[i]->str);
+        if (v->kind != NB_Y_MAP) {
+            S_err(c, v, "layout: a data entry is a mapping", path);
+        } else if (nb_ymap_get(v, "count")) {
+            int idx = S_field_add(c->l, cap, path);
+            NbField *f = &c->l->fields[idx];
+            double n = 0;
+            const NbYNode *cnt = nb_ymap_get(v, "count");
+            if (cnt->kind != NB_Y_SCALAR || !S_number(cnt->str, &n) || n < 1 || n > 32)
+                S_err(c, cnt, "layout: count is a number from 1 to 32", NULL);
+            f->count = (int)n;
+            const NbYNode *t = nb_ymap_get(v, "total");
+            f->total = t && t->kind == NB_Y_SCALAR && strcmp(t->str, "true") == 0;
+            t = nb_ymap_get(v, "decimal");
+            f->decimal = t && t->kind == NB_Y_SCALAR && strcmp(t->str, "true") == 0;
+            t = nb_ymap_get(v, "label");
+            f->label = nb_xstrdup(t && t->kind == NB_Y_SCALAR ? t->str : path);
+        } else {
+            S_schema(c, v, path, cap);
+        }
+        free(path);
+    }
+}
+
+int nb_layout_field(const NbLayout *l, const char *path)
+{
+    for (size_t i = 0; i < l->nfields; i++)
+        if (strcmp(l->fields[i].path, path) == 0) return (int)i;
+    return -1;
+}
+
+/* Fields whose path is `path` or lies under it. */
+static size_t S_fields_under(const NbLayout *l, const char *path, int *out, size_t max)
+{
+    size_t n = 0, len = strlen(path);
+    for (size_t i = 0; i < l->nfields && n < max; i++) {
+        const char *p = l->fields[i].path;
+        if (l->fields[i].computed) continue;
+        if (strncmp(p, path, len) == 0 && (p[len] == 0 || p[len] == '.')) out[n++] = (int)i;
+    }
+    return n;
+}
+
+static void S_data(S_Ctx *c, const NbYNode *root)
+{
+    NbLayout *l = c->l;
+    size_t cap = 0;
+    const NbYNode *data = S_need(c, root, "data", NB_Y_MAP);
+    if (data) S_schema(c, data, NULL, &cap);
+    const NbYNode *comp = nb_ymap_get(root, "computed");
+    if (!comp) return;
+    if (comp->kind != NB_Y_MAP) {
+        S_err(c, comp, "layout: computed must be a mapping", NULL);
+        return;
+    }
+    for (size_t i = 0; i < comp->n; i++) {
+        const NbYNode *v = comp->items[i];
+        const NbYNode *sum = nb_ymap_get(v, "sum");
+        if (!sum || sum->kind != NB_Y_SEQ) {
+            S_err(c, v, "layout: a computed row needs sum: [rows…]", NULL);
+            continue;
+        }
+        int idx = S_field_add(l, &cap, comp->keys[i]->str);
+        NbField *f = &l->fields[idx];
+        const NbYNode *label = nb_ymap_get(v, "label");
+        f->label = nb_xstrdup(label && label->kind == NB_Y_SCALAR ? label->str : f->path);
+        f->computed = 1;
+        f->sum = nb_xcalloc(l->nfields, sizeof *f->sum);
+        for (size_t j = 0; j < sum->n; j++) {
+            const NbYNode *p = sum->items[j];
+            size_t got = p->kind == NB_Y_SCALAR
+                             ? S_fields_under(l, p->str, f->sum + f->nsum, l->nfields - f->nsum)
+                             : 0;
+            if (!got) S_err(c, p, "layout: sum names no data row", p->str);
+            f->nsum += got;
+        }
+        if (f->nsum) {
+            f->count = l->fields[f->sum[0]].count;
+            f->total = l->fields[f->sum[0]].total;
+            for (size_t j = 0; j < f->nsum; j++)
+                if (l->fields[f->sum[j]].count != f->count)
+                    S_err(c, v, "layout: summed rows differ in length", NULL);
+        }
+    }
+}
+
+static NbAlign S_table_align(S_Ctx *c, const NbYNode *t, const char *which, NbAlign dflt)
+{
+    return S_align(c, nb_ymap_get(nb_ymap_get(t, "align"), which), dflt);
+}
+
+static int S_int(S_Ctx *c, const NbYNode *n, int lo, int hi)
+{
+    double v;
+    if (!n || n->kind != NB_Y_SCALAR || !S_number(n->str, &v) || v != floor(v) || v < lo || v > hi) {
+        char *m = nb_xasprintf("layout: a whole number from %d to %d is expected", lo, hi);
+        S_err(c, n, m, NULL);
+        free(m);
+        return lo;
+    }
+    return (int)v;
+}
+
+static void S_cell_add(NbTableSpec *t, size_t *cap, NbCellSpec cell)
+{
+    nb_grow(&t->cells, cap, t->ncells + 1, sizeof *t->cells);
+    t->cells[t->ncells++] = cell;
+}
+
+/* Every slot of the grid must be covered exactly once. */
+static void S_table_check(S_Ctx *c, const NbTableSpec *t, const NbYNode *at)
+{
+    size_t nr = 0;
+    for (size_t i = 0; i < t->ncells; i++) {
+        const NbCellSpec *s = &t->cells[i];
+        if ((size_t)(s->row + s->rowspan) > nr) nr = (size_t)(s->row + s->rowspan);
+        if ((size_t)(s->col + s->colspan) > t->ncols) {
+            char *m = nb_xasprintf("layout: table %s: cell at row %d col %d runs past the %zu columns",
+                                   t->key, s->row, s->col, t->ncols);
+            S_err(c, at, m, NULL);
+            free(m);
+            return;
+        }
+    }
+    unsigned char *seen = nb_xcalloc(nr * t->ncols + 1, 1);
+    for (size_t i = 0; i < t->ncells; i++) {
+        const NbCellSpec *s = &t->cells[i];
+        for (int r = s->row; r < s->row + s->rowspan; r++)
+            for (int k = s->col; k < s->col + s->colspan; k++) seen[(size_t)r * t->ncols + (size_t)k]++;
+    }
+    for (size_t r = 0; r < nr; r++)
+        for (size_t k = 0; k < t->ncols; k++)
+            if (seen[r * t->ncols + k] != 1) {
+                char *m = nb_xasprintf("layout: table %s: grid slot row %zu col %zu is covered %d times",
+                                       t->key, r, k, seen[r * t->ncols + k]);
+                S_err(c, at, m, NULL);
+                free(m);
+                free(seen);
+                return;
+            }
+    free(seen);
+}
+
+static void S_table(S_Ctx *c, NbTableSpec *t, const NbYNode *def)
+{
+    const NbYNode *n = nb_ymap_get(def, "section");
+    t->section = nb_xstrdup(n && n->kind == NB_Y_SCALAR ? n->str : t->key);
+    const NbYNode *cols = S_need(c, def, "columns", NB_Y_SEQ);
+    if (!cols) return;
+    t->ncols = cols->n;
+    t->col_width = nb_xcalloc(cols->n, sizeof *t->col_width);
+    for (size_t i = 0; i < cols->n; i++) {
+        const NbYNode *w = cols->items[i];
+        size_t len = w->kind == NB_Y_SCALAR ? strlen(w->str) : 0;
+        double fr = 0;
+        if (len > 2 && strcmp(w->str + len - 2, "fr") == 0) {
+            char *num = nb_xstrndup(w->str, len - 2);
+            if (!S_number(num, &fr) || fr <= 0) S_err(c, w, "layout: bad fraction", w->str);
+            t->col_width[i] = -fr;
+            free(num);
+        } else {
+            t->col_width[i] = S_length(c, w, c->l->styles[NB_ST_TABLE].size, c->l->pitch);
+        }
+    }
+    n = nb_ymap_get(def, "header_rows");
+    t->header_rows = n ? S_int(c, n, 0, 10) : 0;
+    t->label_align = S_table_align(c, def, "label", NB_ALIGN_LEFT);
+    t->header_align = S_table_align(c, def, "header", NB_ALIGN_CENTER);
+    t->number_align = S_table_align(c, def, "number", NB_ALIGN_CENTER);
+    size_t cap = 0;
+    const NbYNode *cells = S_need(c, def, "cells", NB_Y_SEQ);
+    for (size_t i = 0; cells && i < cells->n; i++) {
+        const NbYNode *e = cells->items[i];
+        if (e->kind != NB_Y_SEQ || e->n != 5 || e->items[4]->kind != NB_Y_SCALAR) {
+            S_err(c, e, "layout: a cell is [row, col, rowspan, colspan, text]", NULL);
+            continue;
+        }
+        NbCellSpec s = {S_int(c, e->items[0], 0, 999), S_int(c, e->items[1], 0, 99),
+                        S_int(c, e->items[2], 1, 999), S_int(c, e->items[3], 1, 99),
+                        nb_xstrdup(e->items[4]->str), -1, -1};
+        S_cell_add(t, &cap, s);
+    }
+    const NbYNode *nums = nb_ymap_get(def, "numbers");
+    for (size_t i = 0; nums && nums->kind == NB_Y_SEQ && i < nums->n; i++) {
+        const NbYNode *e = nums->items[i];
+        if (e->kind != NB_Y_SEQ || e->n < 3 || e->n > 4 || e->items[2]->kind != NB_Y_SCALAR) {
+            S_err(c, e, "layout: a number binding is [row, col, field] or [row, col, field, colspan]",
+                  NULL);
+            continue;
+        }
+        int row = S_int(c, e->items[0], 0, 999), col = S_int(c, e->items[1], 0, 99);
+        int span = e->n == 4 ? S_int(c, e->items[3], 1, 99) : 1;
+        int f = nb_layout_field(c->l, e->items[2]->str);
+        if (f < 0) {
+            S_err(c, e->items[2], "layout: no such data row", e->items[2]->str);
+            continue;
+        }
+        int values = c->l->fields[f].count + c->l->fields[f].total;
+        for (int k = 0; k < values; k++) {
+            NbCellSpec s = {row, col + k * span, 1, span, NULL, f, k};
+            S_cell_add(t, &cap, s);
+        }
+    }
+    for (size_t i = 0; i < t->ncells; i++)
+        if ((size_t)(t->cells[i].row + t->cells[i].rowspan) > t->nrows)
+            t->nrows = (size_t)(t->cells[i].row + t->cells[i].rowspan);
+    if (!c->failed) S_table_check(c, t, def);
+}
+
+static void S_tables(S_Ctx *c, const NbYNode *root)
+{
+    NbLayout *l = c->l;
+    const NbYNode *tables = nb_ymap_get(root, "tables");
+    if (!tables) return;
+    if (tables->kind != NB_Y_MAP) {
+        S_err(c, tables, "layout: tables must be a mapping", NULL);
+        return;
+    }
+    l->tables = nb_xcalloc(tables->n, sizeof *l->tables);
+    for (size_t i = 0; i < tables->n; i++) {
+        NbTableSpec *t = &l->tables[l->ntables++];
+        t->key = nb_xstrdup(tables->keys[i]->str);
+        S_table(c, t, tables->items[i]);
+    }
+}
+
+static void S_document(S_Ctx *c, const NbYNode *root)
+{
+    NbLayout *l = c->l;
+    const NbYNode *doc = S_need(c, root, "document", NB_Y_SEQ);
+    if (!doc) return;
+    l->blocks = nb_xcalloc(doc->n, sizeof *l->blocks);
+    for (size_t i = 0; i < doc->n; i++) {
+        const NbYNode *b = doc->items[i];
+        const NbYNode *v;
+        NbBlockSpec *s = &l->blocks[l->nblocks];
+        s->table = -1;
+        if (b->kind != NB_Y_MAP || b->n != 1 || b->items[0]->kind != NB_Y_SCALAR) {
+            S_err(c, b, "layout: a block is {prose: KEY}, {heading: TEXT}, {table: NAME} or "
+                        "{signature: true}", NULL);
+            continue;
+        }
+        v = b->items[0];
+        const char *kind = b->keys[0]->str;
+        if (strcmp(kind, "prose") == 0) s->kind = NB_BLK_PROSE;
+        else if (strcmp(kind, "heading") == 0) s->kind = NB_BLK_HEADING;
+        else if (strcmp(kind, "signature") == 0) s->kind = NB_BLK_SIGNATURE;
+        else if (strcmp(kind, "table") == 0) {
+            s->kind = NB_BLK_TABLE;
+            for (size_t t = 0; t < l->ntables; t++)
+                if (strcmp(l->tables[t].key, v->str) == 0) s->table = (int)t;
+            if (s->table < 0) S_err(c, v, "layout: no such table", v->str);
+        } else {
+            S_err(c, b, "layout: unknown block kind", kind);
+            continue;
+        }
+        s->text = nb_xstrdup(v->str);
+        l->nblocks++;
+    }
+}
+
+static char *S_str(S_Ctx *c, const NbYNode *root, const char *key)
+{
+    const NbYNode *n = S_need(c, root, key, NB_Y_SCALAR);
+    return nb_xstrdup(n ? n->str : "");
+}
+
+NbLayout *nb_layout_load(const char *path, NbDiag *diag)
+{
+    NbYDoc *doc = nb_ydoc_load(path, diag);
+    if (!doc) return NULL;
+    NbLayout *l = nb_xcalloc(1, sizeof *l);
+    l->file = nb_xstrdup(path);
+    S_Ctx c = {l, diag, 0};
+    const NbYNode *root = doc->root;
+    if (!root || root->kind != NB_Y_MAP) {
+        S_err(&c, root, "layout: the file must be a mapping", NULL);
+    } else {
+        l->id = S_str(&c, root, "id");
+        l->name = S_str(&c, root, "name");
+        l->title_template = S_str(&c, root, "title");
+        l->date_format = S_str(&c, root, "date_format");
+        S_page(&c, root);
+        S_fonts(&c, root);
+        if (!c.failed) S_styles(&c, root);
+        if (!c.failed) S_data(&c, root);
+        if (!c.failed) S_tables(&c, root);
+        if (!c.failed) S_document(&c, root);
+    }
+    nb_ydoc_free(doc);
+    if (c.failed) {
+        nb_layout_free(l);
+        return NULL;
+    }
+    return l;
+}
+
+void nb_layout_scale(NbLayout *l, double f)
+{
+    l->page_w *= f;
+    l->page_h *= f;
+    l->margin_top *= f;
+    l->margin_bottom *= f;
+    l->margin_left *= f;
+    l->margin_right *= f;
+    l->pitch *= f;
+    l->page_number_below *= f;
+    l->page_number_inset *= f;
+    for (int i = 0; i < NB_ST_COUNT; i++) {
+        NbStyle *s = &l->styles[i];
+        s->size *= f;
+        s->indent *= f;
+        s->leading *= f;
+        s->space_before *= f;
+        s->space_after *= f;
+        s->pad_v *= f;
+        s->pad_h *= f;
+        s->rule *= f;
+    }
+    for (size_t t = 0; t < l->ntables; t++)
+        for (size_t k = 0; k < l->tables[t].ncols; k++)
+            if (l->tables[t].col_width[k] > 0) l->tables[t].col_width[k] *= f;
+}
+
+void nb_layout_free(NbLayout *l)
+{
+    if (!l) return;
+    for (size_t i = 0; i < l->nroles; i++) {
+        for (size_t j = 0; j < l->roles[i].n; j++) free(l->roles[i].families[j]);
+        free(l->roles[i].families);
+        free(l->roles[i].name);
+    }
+    free(l->roles);
+    for (size_t i = 0; i < l->nfields; i++) {
+        free(l->fields[i].path);
+        free(l->fields[i].label);
+        free(l->fields[i].sum);
+    }
+    free(l->fields);
+    for (size_t i = 0; i < l->nblocks; i++) free(l->blocks[i].text);
+    free(l->blocks);
+    for (size_t i = 0; i < l->ntables; i++) {
+        NbTableSpec *t = &l->tables[i];
+        for (size_t k = 0; k < t->ncells; k++) free(t->cells[k].text);
+        free(t->cells);
+        free(t->col_width);
+        free(t->key);
+        free(t->section);
+    }
+    free(l->tables);
+    free(l->file);
+    free(l->id);
+    free(l->name);
+    free(l->title_template);
+    free(l->date_format);
+    free(l->page_number_text);
+    free(l);
+}

@@ -1,0 +1,107 @@
+/* Layout files: everything specific to one official format, as data
+ * (page geometry, styles, font roles, the data schema, the document's blocks, table grids). */
+#ifndef NB_LAYOUT_H
+#define NB_LAYOUT_H
+
+#include "util.h"
+#include "yamltree.h"
+
+typedef enum { NB_ALIGN_LEFT, NB_ALIGN_CENTER, NB_ALIGN_RIGHT, NB_ALIGN_JUSTIFY } NbAlign;
+
+/* Styles the engine knows by name. */
+typedef enum {
+    NB_ST_TITLE, NB_ST_BODY, NB_ST_HEADING1, NB_ST_HEADING2, NB_ST_TABLE, NB_ST_SIGNATURE,
+    NB_ST_PAGE_NUMBER, NB_ST_COUNT
+} NbStyleId;
+
+typedef struct {
+    int font_role;        /* index into Layout.roles */
+    double size;          /* pt */
+    NbAlign align;
+    double indent;        /* first-line indent, pt */
+    double leading;       /* line pitch, pt; 0 = the page's body line pitch */
+    double space_before, space_after; /* pt */
+    double pad_v, pad_h;  /* table cell padding, pt */
+    double rule;          /* table rule width, pt */
+} NbStyle;
+
+typedef struct {
+    char *name;
+    char **families;
+    size_t n;
+} NbFontRole;
+
+/* One numeric row of report data, e.g. requests.denied.state_secret. */
+typedef struct {
+    char *path;       /* dotted path */
+    int count;        /* values the user gives (without the total) */
+    int total;        /* a computed 总计 is appended */
+    int decimal;      /* values may be decimals (万元) */
+    char *label;      /* Chinese row label for messages */
+    int computed;     /* row computed from `sum` rows, never given */
+    int *sum;         /* indexes of fields summed (computed rows) */
+    size_t nsum;
+} NbField;
+
+typedef struct {
+    int row, col, rowspan, colspan;
+    char *text;       /* label text, NULL for number cells */
+    int field, index; /* number cells: field and element; -1 otherwise */
+} NbCellSpec;
+
+typedef struct {
+    char *key, *section;
+    size_t ncols, nrows;
+    double *col_width; /* pt when > 0; -fr when < 0 */
+    int header_rows;
+    NbAlign label_align, header_align, number_align;
+    NbCellSpec *cells;
+    size_t ncells;
+} NbTableSpec;
+
+typedef enum { NB_BLK_PROSE, NB_BLK_HEADING, NB_BLK_TABLE, NB_BLK_SIGNATURE } NbBlockKind;
+
+typedef struct {
+    NbBlockKind kind;
+    char *text;  /* heading text, or the prose field's key */
+    int table;   /* index into tables */
+} NbBlockSpec;
+
+typedef struct {
+    char *file;
+    char *id, *name;
+    double page_w, page_h;                 /* pt */
+    double margin_top, margin_bottom, margin_left, margin_right;
+    int lines;
+    double pitch;                          /* body line pitch, pt */
+    char *page_number_text;                /* contains {page} */
+    double page_number_below, page_number_inset;
+    NbFontRole *roles;
+    size_t nroles;
+    int fallback_role;                     /* -1 when none */
+    NbStyle styles[NB_ST_COUNT];
+    char *title_template;                  /* {agency} {year}, '|' preferred break */
+    char *date_format;                     /* {y} {m} {d} */
+    NbField *fields;
+    size_t nfields;
+    NbBlockSpec *blocks;
+    size_t nblocks;
+    NbTableSpec *tables;
+    size_t ntables;
+} NbLayout;
+
+/* Load a layout from a file. Returns NULL with diagnostics on error. */
+NbLayout *nb_layout_load(const char *path, NbDiag *diag);
+void nb_layout_free(NbLayout *l);
+
+/* Scale every length of the layout for another paper (1.0 = as designed). */
+void nb_layout_scale(NbLayout *l, double factor);
+
+int nb_layout_field(const NbLayout *l, const char *path);   /* -1 if absent */
+int nb_layout_role(const NbLayout *l, const char *name);    /* -1 if absent */
+const char *nb_style_name(NbStyleId id);
+
+/* Paper sizes by name (A4, A3, …), in pt. Returns 0 if unknown. */
+int nb_paper_size(const char *name, double *w, double *h);
+
+#endif

@@ -1,0 +1,367 @@
+/* nianbao: the command line. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "compose.h"
+#include "flow.h"
+#include "font.h"
+#include "layout.h"
+#include "pdf.h"
+#include "report.h"
+#include "util.h"
+
+#ifndef NB_VERSION
+#define NB_VERSION "0.1.0"
+#endif
+#ifndef NB_DATADIR
+#define NB_DATADIR "/usr/local/share/nianbao"
+#endif
+
+enum { EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
+
+typedef struct {
+    const char *cmd;
+    const char **inputs;
+    size_t ninputs;
+    const char *out;
+    const char *layout;
+    const char *paper;
+    const char *dump_boxes;
+    const char *font_dirs[16];
+    size_t nfont_dirs;
+    int quiet;
+} S_Opts;
+
+static const char S_usage[] =
+    "usage: nianbao render REPORT.yaml [-o OUT.pdf] [options]\n"
+    "       nianbao check REPORT.yaml...\n"
+    "       nianbao template > report.yaml\n"
+    "\n"
+    "Typesets the 政府信息公开工作年度报告 from YAML data into a print-ready PDF.\n"
+    "\n"
+    "commands:\n"
+    "  render     check the data, then write the PDF (default: REPORT.pdf beside the input)\n"
+    "  check      check the data only; prints every problem with file:line:col\n"
+    "  template   print a commented blank report to fill in\n"
+    "\n"
+    "options:\n"
+    "  -o, --output FILE   where to write the PDF\n"
+    "  --paper SIZE        A4 (default), A3, A2, B4, …: the report set again for that sheet\n"
+    "  --fonts DIR         also look for fonts in DIR (repeatable)\n"
+    "  --layout ID|FILE    the report format (default: the report's layout: or "
+    "gov-info-disclosure-2021)\n"
+    "  --dump-boxes FILE   also write the table cells' positions as JSON (for tests)\n"
+    "  -q, --quiet         print errors only\n"
+    "  -h, --help          this help\n"
+    "  --version           the version\n"
+    "\n"
+    "exit status: 0 done; 1 the data is wrong (nothing written); 2 usage; 3 system failure\n";
+
+static int S_usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "nianbao: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'nianbao --help'.\n");
+    return EXIT_USAGE;
+}
+
+static int S_is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The folder holding layouts/ and fonts/: $NIANBAO_DATA, the program's own folder (a
+ * build tree), or the installed data folder. */
+static char *S_data_dir(void)
+{
+    const char *env = getenv("NIANBAO_DATA");
+    if (env && *env) return nb_xstrdup(env);
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            char *probe = nb_xasprintf("%s/layouts", exe);
+            int here = S_is_dir(probe);
+            free(probe);
+            if (here) return nb_xstrdup(exe);
+        }
+    }
+    return nb_xstrdup(NB_DATADIR);
+}
+
+static char *S_layout_path(const char *data, const char *id)
+{
+    if (strchr(id, '/') || (strlen(id) > 5 && strcmp(id + strlen(id) - 5, ".yaml") == 0))
+        return nb_xstrdup(id);
+    return nb_xasprintf("%s/layouts/%s.yaml", data, id);
+}
+
+/* Load the report and its layout; on data errors returns 1 with diagnostics. */
+static int S_load(const S_Opts *o, const char *data, const char *input, NbLayout **lp,
+                  NbReport **rp, NbDiag *diag, int *system_error)
+{
+    *lp = NULL, *rp = NULL;
+    NbYDoc *doc = nb_ydoc_load(input, diag);
+    if (!doc) {
+        struct stat st;
+        *system_error = stat(input, &st) != 0;
+        return 0;
+    }
+    const char *id = o->layout ? o->layout : nb_report_layout_id(doc);
+    char *lpath = S_layout_path(data, id ? id : "gov-info-disclosure-2021");
+    NbLayout *l = nb_layout_load(lpath, diag);
+    free(lpath);
+    if (!l) {
+        nb_ydoc_free(doc);
+        *system_error = 1;
+        return 0;
+    }
+    if (o->paper) {
+        double w, h;
+        nb_paper_size(o->paper, &w, &h);
+        nb_layout_scale(l, w / l->page_w);
+    }
+    NbReport *r = nb_report_from_yaml(doc, l, diag);
+    nb_ydoc_free(doc);
+    if (!r) {
+        nb_layout_free(l);
+        return 0;
+    }
+    *lp = l, *rp = r;
+    return 1;
+}
+
+static char *S_default_out(const char *input)
+{
+    size_t n = strlen(input);
+    if (n > 5 && strcmp(input + n - 5, ".yaml") == 0) n -= 5;
+    else if (n > 4 && strcmp(input + n - 4, ".yml") == 0) n -= 4;
+    return nb_xasprintf("%.*s.pdf", (int)n, input);
+}
+
+static int S_render(const S_Opts *o, const char *data)
+{
+    const char *input = o->inputs[0];
+    NbDiag diag = {0};
+    NbLayout *l;
+    NbReport *r;
+    int syserr = 0, status = 0;
+    char *out = o->out ? nb_xstrdup(o->out) : S_default_out(input);
+    char *pdf = NULL;
+    size_t len = 0;
+    NbFonts *fonts = NULL;
+    NbBlocks blocks = {0};
+    NbDoc doc = {0};
+    if (S_is_dir(out)) {
+        nb_diag_add(&diag, NB_ERROR, (NbMark){out, 0, 0},
+                    "the output is a folder; give a file name such as %s/report.pdf", out);
+        status = EXIT_USAGE;
+        goto done;
+    }
+    if (!S_load(o, data, input, &l, &r, &diag, &syserr)) {
+        status = syserr ? EXIT_SYSTEM : EXIT_DATA;
+        goto done;
+    }
+    char *font_dirs[18];
+    size_t nd = 0;
+    for (size_t i = 0; i < o->nfont_dirs; i++) font_dirs[nd++] = nb_xstrdup(o->font_dirs[i]);
+    font_dirs[nd++] = nb_xasprintf("%s/fonts", data);
+    fonts = nb_fonts_open(l, (const char *const *)font_dirs, nd, &diag);
+    for (size_t i = 0; i < nd; i++) free(font_dirs[i]);
+    if (!fonts) {
+        status = EXIT_SYSTEM;
+        goto free_report;
+    }
+    if (!nb_compose(r, l, fonts, &blocks, &diag)) {
+        status = EXIT_DATA;
+        goto free_report;
+    }
+    nb_flow(&blocks, l, fonts, &doc);
+    doc.title = nb_xstrdup(r->title);
+    for (char *p = doc.title; *p; p++)
+        if (*p == '|') memmove(p, p + 1, strlen(p)), p--;
+    doc.author = nb_xstrdup(r->agency);
+    if (!nb_pdf_render(&doc, fonts, &pdf, &len, &diag)) {
+        status = EXIT_SYSTEM;
+        goto free_report;
+    }
+    const char *err = NULL;
+    if (!nb_write_atomic(out, pdf, len, &err)) {
+        nb_diag_add(&diag, NB_ERROR, (NbMark){out, 0, 0}, "cannot write the PDF: %s", err);
+        status = EXIT_SYSTEM;
+        goto free_report;
+    }
+    if (o->dump_boxes && !nb_doc_dump_boxes(&doc, o->dump_boxes)) {
+        nb_diag_add(&diag, NB_ERROR, (NbMark){o->dump_boxes, 0, 0}, "cannot write the boxes");
+        status = EXIT_SYSTEM;
+    }
+    if (!o->quiet && !status)
+        fprintf(stderr, "%s: %zu pages, %zu bytes\n", out, doc.npages, len);
+free_report:
+    nb_doc_free(&doc);
+    nb_blocks_free(&blocks);
+    nb_fonts_free(fonts);
+    nb_report_free(r);
+    nb_layout_free(l);
+done:
+    nb_diag_print(&diag, stderr);
+    nb_diag_free(&diag);
+    free(pdf);
+    free(out);
+    return status;
+}
+
+static int S_check(const S_Opts *o, const char *data)
+{
+    int status = 0;
+    for (size_t i = 0; i < o->ninputs; i++) {
+        NbDiag diag = {0};
+        NbLayout *l;
+        NbReport *r;
+        int syserr = 0;
+        if (!S_load(o, data, o->inputs[i], &l, &r, &diag, &syserr)) {
+            if (status != EXIT_SYSTEM) status = syserr ? EXIT_SYSTEM : EXIT_DATA;
+        } else {
+            if (!o->quiet) fprintf(stderr, "%s: ok\n", o->inputs[i]);
+            nb_report_free(r);
+            nb_layout_free(l);
+        }
+        nb_diag_print(&diag, stderr);
+        nb_diag_free(&diag);
+    }
+    return status;
+}
+
+/* A blank report, generated from the layout's data schema. */
+static int S_template(const S_Opts *o, const char *data)
+{
+    NbDiag diag = {0};
+    char *path = S_layout_path(data, o->layout ? o->layout : "gov-info-disclosure-2021");
+    NbLayout *l = nb_layout_load(path, &diag);
+    free(path);
+    if (!l) {
+        nb_diag_print(&diag, stderr);
+        nb_diag_free(&diag);
+        return EXIT_SYSTEM;
+    }
+    printf("# %s — fill in and run: nianbao render this-file.yaml\n", l->name);
+    printf("# Numbers are counts (0 when none). A row or table left out counts as zeros.\n"
+           "# Totals (总计) are computed; you may add them as a last number to have them checked.\n"
+           "layout: %s\n"
+           "agency: 某某街道办事处        # 报告单位, its full name\n"
+           "year: 2023                  # 报告年度\n"
+           "date: 2024-01-20            # 成文日期, printed 2024年1月20日 under the signature\n"
+           "# seal: seal.png            # optional PNG of the seal, beside this file\n"
+           "# title: …                  # optional; default: {agency}{year}年政府信息公开工作年度报告\n",
+           l->id);
+    const char *prev = "";
+    for (size_t b = 0; b < l->nblocks; b++) {
+        const NbBlockSpec *s = &l->blocks[b];
+        if (s->kind == NB_BLK_HEADING) printf("\n# %s\n", s->text);
+        if (s->kind == NB_BLK_PROSE)
+            printf("%s: |\n  （paragraphs here; separate paragraphs with a blank line）\n", s->text);
+        if (s->kind != NB_BLK_TABLE) continue;
+        const NbTableSpec *t = &l->tables[s->table];
+        for (size_t i = 0; i < t->ncells; i++) {
+            int fi = t->cells[i].field;
+            if (fi < 0 || t->cells[i].index != 0 || l->fields[fi].computed) continue;
+            const NbField *f = &l->fields[fi];
+            /* print the mapping keys that open up to this field */
+            const char *p = f->path;
+            int depth = 0;
+            for (const char *dot; (dot = strchr(p, '.')); p = dot + 1, depth++) {
+                size_t plen = (size_t)(dot - f->path);
+                if (strncmp(prev, f->path, plen) != 0 || (prev[plen] != '.'))
+                    printf("%*s%.*s:\n", depth * 2, "", (int)(dot - p), p);
+            }
+            printf("%*s%s: ", depth * 2, "", p);
+            if (f->count == 1) printf("0");
+            else {
+                printf("[");
+                for (int k = 0; k < f->count; k++) printf("%s0", k ? ", " : "");
+                printf("]");
+            }
+            printf("   # %s\n", f->label);
+            prev = f->path;
+        }
+    }
+    nb_layout_free(l);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    S_Opts o = {0};
+    o.inputs = nb_xcalloc((size_t)argc, sizeof *o.inputs);
+    int status;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(S_usage, stdout);
+            free(o.inputs);
+            return 0;
+        }
+        if (!strcmp(a, "--version")) {
+            printf("nianbao %s\n", NB_VERSION);
+            free(o.inputs);
+            return 0;
+        }
+        if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            o.quiet = 1;
+            continue;
+        }
+        int takes = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--layout") ||
+                    !strcmp(a, "--paper") || !strcmp(a, "--fonts") || !strcmp(a, "--dump-boxes");
+        if (takes) {
+            if (i + 1 >= argc) {
+                free(o.inputs);
+                return S_usage_error("%s needs a value", a);
+            }
+            val = argv[++i];
+            if (!strcmp(a, "-o") || !strcmp(a, "--output")) o.out = val;
+            else if (!strcmp(a, "--layout")) o.layout = val;
+            else if (!strcmp(a, "--paper")) o.paper = val;
+            else if (!strcmp(a, "--dump-boxes")) o.dump_boxes = val;
+            else if (o.nfont_dirs < 16) o.font_dirs[o.nfont_dirs++] = val;
+            continue;
+        }
+        if (a[0] == '-' && a[1]) {
+            free(o.inputs);
+            return S_usage_error("unknown option '%s'", a);
+        }
+        if (!o.cmd) o.cmd = a;
+        else o.inputs[o.ninputs++] = a;
+    }
+    double w, h;
+    if (o.paper && !nb_paper_size(o.paper, &w, &h)) {
+        free(o.inputs);
+        return S_usage_error("unknown paper size '%s' (A4, A3, A2, A1, A5, B5, B4, B3)", o.paper);
+    }
+    char *data = S_data_dir();
+    if (!o.cmd) {
+        fputs(S_usage, stderr);
+        status = EXIT_USAGE;
+    } else if (!strcmp(o.cmd, "render")) {
+        status = o.ninputs == 1 ? S_render(&o, data)
+                                : S_usage_error("render takes one REPORT.yaml%s", "");
+    } else if (!strcmp(o.cmd, "check")) {
+        status = o.ninputs >= 1 ? S_check(&o, data) : S_usage_error("check takes REPORT.yaml...%s", "");
+    } else if (!strcmp(o.cmd, "template")) {
+        status = S_template(&o, data);
+    } else {
+        status = S_usage_error("unknown command '%s' (render, check, template)", o.cmd);
+    }
+    free(data);
+    free(o.inputs);
+    return status;
+}

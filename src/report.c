@@ -1,0 +1,399 @@
+#include "report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+#define S_MAX_COUNT 1e9
+
+typedef struct {
+    NbReport *r;
+    const NbLayout *l;
+    NbDiag *diag;
+} S_Ctx;
+
+static const char *const S_meta_keys[] = {"layout", "agency", "year", "title", "date", "seal"};
+
+void nb_value_set(NbValue *v, double x)
+{
+    v->v = x;
+    if (x == floor(x)) snprintf(v->text, sizeof v->text, "%.0f", x);
+    else {
+        snprintf(v->text, sizeof v->text, "%.4f", x);
+        char *e = v->text + strlen(v->text) - 1; /* trim trailing zeros */
+        while (*e == '0') *e-- = 0;
+    }
+}
+
+const char *nb_report_layout_id(const NbYDoc *doc)
+{
+    const NbYNode *n = nb_ymap_get(doc->root, "layout");
+    return n && n->kind == NB_Y_SCALAR ? n->str : NULL;
+}
+
+/* Suggest the nearest of `names` to a wrong key. */
+static void S_unknown(S_Ctx *c, const NbYNode *key, const char **names, size_t n, const char *where)
+{
+    const char *best = NULL;
+    size_t bestd = (size_t)-1;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = nb_edit_distance(key->str, names[i]);
+        if (d < bestd) bestd = d, best = names[i];
+    }
+    if (best && bestd <= (strlen(key->str) + 2) / 3 + 1)
+        nb_diag_add(c->diag, NB_ERROR, key->mark, "unknown key '%s'%s; did you mean '%s'?", key->str,
+                    where, best);
+    else {
+        NbBuf b = {0};
+        for (size_t i = 0; i < n; i++) nb_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+        nb_diag_add(c->diag, NB_ERROR, key->mark, "unknown key '%s'%s; known keys: %s", key->str,
+                    where, b.s ? b.s : "none");
+        nb_buf_free(&b);
+    }
+}
+
+/* A scalar that must be text. */
+static char *S_text(S_Ctx *c, const NbYNode *n, const char *key)
+{
+    if (n->kind != NB_Y_SCALAR) {
+        nb_diag_add(c->diag, NB_ERROR, n->mark, "'%s' must be text, not %s", key,
+                    nb_ykind_name(n->kind));
+        return NULL;
+    }
+    return nb_xstrdup(n->str);
+}
+
+/* One number of a row; returns 0 on error (reported). */
+static int S_value(S_Ctx *c, const NbYNode *n, const NbField *f, const char *what, NbValue *out)
+{
+    if (n->kind != NB_Y_SCALAR) {
+        nb_diag_add(c->diag, NB_ERROR, n->mark, "%s: a number is expected, not %s", what,
+                    nb_ykind_name(n->kind));
+        return 0;
+    }
+    const char *s = n->str;
+    if (n->quoted) {
+        nb_diag_add(c->diag, NB_ERROR, n->mark, "%s: a number is expected, not the text \"%s\"; "
+                    "remove the quotes", what, s);
+        return 0;
+    }
+    char *end;
+    double v = strtod(s, &end);
+    int digits_only = *s && strspn(s, "0123456789") == strlen(s);
+    int decimal_form = *s && strspn(s, "0123456789.") == strlen(s) && strchr(s, '.') == strrchr(s, '.') &&
+                       s[0] != '.' && s[strlen(s) - 1] != '.';
+    if (end == s || *end || !isfinite(v)) {
+        nb_diag_add(c->diag, NB_ERROR, n->mark, "%s: '%s' is not a number", what, s);
+        return 0;
+    }
+    if (v < 0) {
+        nb_diag_add(c->diag, NB_ERROR, n->mark, "%s: %s is negative; counts are 0 or more (R5)",
+                    what, s);
+        return 0;
+    }
+    if (f->decimal ? !decimal_form : !digits_only) {
+        if (!f->decimal && v != floor(v))
+            nb_diag_add(c->diag, NB_ERROR, n->mark,
+                        "%s: %s is not a whole number; a count of cases has no fraction (R5)", what, s);
+        else
+            nb_diag_add(c->diag, NB_ERROR, n->mark, "%s: write the number plainly, not '%s'", what, s);
+        return 0;
+    }
+    if (v > S_MAX_COUNT) {
+        nb_diag_add(c->diag, NB_ERROR, n->mark, "%s: %s is beyond 1000000000; check the figure",
+                    what, s);
+        return 0;
+    }
+    nb_value_set(out, v);
+    if (f->decimal) snprintf(out->text, sizeof out->text, "%s", s);
+    return 1;
+}
+
+static void S_row(S_Ctx *c, const NbYNode *n, int fi)
+{
+    const NbField *f = &c->l->fields[fi];
+    NbRow *row = &c->r->rows[fi];
+    row->given = 1;
+    row->mark = n->mark;
+    size_t given = n->kind == NB_Y_SEQ ? n->n : 1;
+    if (n->kind == NB_Y_MAP || (n->kind == NB_Y_SCALAR && f->count != 1)) {
+        nb_diag_add(c->diag, NB_ERROR, n->mark, "%s (%s): a list of %d numbers is expected, like [%s]",
+                    f->path, f->label, f->count, f->count == 6 ? "0, 0, 0, 0, 0, 0" : "0, 0, 0, 0");
+        return;
+    }
+    if (given != (size_t)f->count && !(f->total && given == (size_t)f->count + 1)) {
+        nb_diag_add(c->diag, NB_ERROR, n->mark,
+                    "%s (%s): %zu numbers given; it takes %d%s", f->path, f->label, given, f->count,
+                    f->total ? " (or one more: the 总计, which is then checked)" : "");
+        return;
+    }
+    double sum = 0;
+    int ok = 1;
+    for (size_t i = 0; i < given; i++) {
+        const NbYNode *v = n->kind == NB_Y_SEQ ? n->items[i] : n;
+        char *what = nb_xasprintf("%s (%s)", f->path, f->label);
+        ok &= S_value(c, v, f, what, &row->vals[i]);
+        free(what);
+        if (i < (size_t)f->count) sum += row->vals[i].v;
+    }
+    if (ok && given == (size_t)f->count + 1 && row->vals[f->count].v != sum) {
+        const NbYNode *t = n->items[f->count];
+        NbValue s;
+        nb_value_set(&s, sum);
+        nb_diag_add(c->diag, NB_ERROR, t->mark,
+                    "%s (%s): 总计 is given as %s but the row sums to %s (R2)", f->path, f->label,
+                    row->vals[f->count].text, s.text);
+    }
+}
+
+static int S_has_prefix(const NbLayout *l, const char *path)
+{
+    size_t len = strlen(path);
+    for (size_t i = 0; i < l->nfields; i++)
+        if (!l->fields[i].computed && strncmp(l->fields[i].path, path, len) == 0 &&
+            l->fields[i].path[len] == '.')
+            return 1;
+    return 0;
+}
+
+/* Names of the data keys directly under prefix (NULL: top level). */
+static size_t S_child_names(const NbLayout *l, const char *prefix, const char **out, size_t max)
+{
+    size_t n = 0, plen = prefix ? strlen(prefix) + 1 : 0;
+    for (size_t i = 0; i < l->nfields && n < max; i++) {
+        const char *p = l->fields[i].path;
+        if (l->fields[i].computed || (prefix && (strncmp(p, prefix, plen - 1) || p[plen - 1] != '.')))
+            continue;
+        const char *name = p + plen;
+        size_t len = strcspn(name, ".");
+        int dup = 0;
+        for (size_t k = 0; k < n; k++)
+            if (strlen(out[k]) >= len && strncmp(out[k], name, len) == 0 &&
+                (out[k][len] == 0 || out[k][len] == '.'))
+                dup = 1;
+        if (!dup) out[n++] = name;
+    }
+    return n;
+}
+
+static void S_data_map(S_Ctx *c, const NbYNode *map, const char *prefix)
+{
+    if (map->kind != NB_Y_MAP) {
+        nb_diag_add(c->diag, NB_ERROR, map->mark, "'%s' must be a mapping of rows, not %s", prefix,
+                    nb_ykind_name(map->kind));
+        return;
+    }
+    for (size_t i = 0; i < map->n; i++) {
+        char *path = nb_xasprintf("%s.%s", prefix, map->keys[i]->str);
+        int fi = nb_layout_field(c->l, path);
+        if (fi >= 0 && !c->l->fields[fi].computed) S_row(c, map->items[i], fi);
+        else if (S_has_prefix(c->l, path)) S_data_map(c, map->items[i], path);
+        else {
+            const char *names[64];
+            size_t n = S_child_names(c->l, prefix, names, 64);
+            /* the names point into field paths: cut at the next dot for display */
+            char *shown[64];
+            for (size_t k = 0; k < n; k++) shown[k] = nb_xstrndup(names[k], strcspn(names[k], "."));
+            char *where = nb_xasprintf(" in %s", prefix);
+            S_unknown(c, map->keys[i], (const char **)shown, n, where);
+            free(where);
+            for (size_t k = 0; k < n; k++) free(shown[k]);
+        }
+        free(path);
+    }
+}
+
+static int S_is_prose_key(const NbLayout *l, const char *key)
+{
+    for (size_t i = 0; i < l->nblocks; i++)
+        if (l->blocks[i].kind == NB_BLK_PROSE && strcmp(l->blocks[i].text, key) == 0) return 1;
+    return 0;
+}
+
+static void S_prose(S_Ctx *c, const NbYNode *n, const char *key)
+{
+    if (n->kind != NB_Y_SCALAR) {
+        nb_diag_add(c->diag, NB_ERROR, n->mark,
+                    "'%s' must be text (paragraphs separated by blank lines), not %s; write it as "
+                    "'%s: |' followed by indented lines",
+                    key, nb_ykind_name(n->kind), key);
+        return;
+    }
+    NbReport *r = c->r;
+    nb_grow(&r->prose, &(size_t){r->nprose}, r->nprose + 1, sizeof *r->prose);
+    NbProse *p = &r->prose[r->nprose++];
+    p->key = nb_xstrdup(key);
+    p->text = nb_text_paragraphs(n->str);
+    p->mark = n->mark;
+}
+
+static void S_date(S_Ctx *c, const NbYNode *n)
+{
+    int y, m, d;
+    char tail;
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (n->kind != NB_Y_SCALAR || sscanf(n->str, "%d-%d-%d%c", &y, &m, &d, &tail) != 3 || y < 1949 ||
+        y > 2999 || m < 1 || m > 12 || d < 1 || d > days[m - 1] ||
+        (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))) {
+        nb_diag_add(c->diag, NB_ERROR, n->mark, "date: write the date as YYYY-MM-DD, e.g. 2024-01-20");
+        return;
+    }
+    c->r->has_date = 1;
+    c->r->date_y = y, c->r->date_m = m, c->r->date_d = d;
+}
+
+static char *S_dir_join(const char *file, const char *rel)
+{
+    if (rel[0] == '/') return nb_xstrdup(rel);
+    const char *slash = strrchr(file, '/');
+    if (!slash) return nb_xstrdup(rel);
+    return nb_xasprintf("%.*s/%s", (int)(slash - file), file, rel);
+}
+
+static char *S_title_from(const char *tmpl, const char *agency, int year)
+{
+    NbBuf b = {0};
+    for (const char *p = tmpl; *p;) {
+        if (strncmp(p, "{agency}", 8) == 0) nb_buf_puts(&b, agency), p += 8;
+        else if (strncmp(p, "{year}", 6) == 0) nb_buf_printf(&b, "%d", year), p += 6;
+        else nb_buf_add(&b, p++, 1);
+    }
+    return b.s ? b.s : nb_xstrdup("");
+}
+
+static void S_top(S_Ctx *c, const NbYNode *root)
+{
+    NbReport *r = c->r;
+    const NbYNode *year_node = NULL;
+    for (size_t i = 0; i < root->n; i++) {
+        const char *key = root->keys[i]->str;
+        const NbYNode *v = root->items[i];
+        if (strcmp(key, "layout") == 0) {
+            if (v->kind != NB_Y_SCALAR)
+                nb_diag_add(c->diag, NB_ERROR, v->mark, "layout: a layout name is expected");
+        } else if (strcmp(key, "agency") == 0) {
+            r->agency = S_text(c, v, key);
+            if (r->agency && !*r->agency) {
+                nb_diag_add(c->diag, NB_ERROR, v->mark, "agency is empty; give the unit's full name");
+                free(r->agency);
+                r->agency = NULL;
+            }
+        } else if (strcmp(key, "year") == 0) {
+            year_node = v;
+            char *end;
+            long y = v->kind == NB_Y_SCALAR ? strtol(v->str, &end, 10) : 0;
+            if (v->kind != NB_Y_SCALAR || v->quoted || *end || y < 2008 || y > 2999)
+                nb_diag_add(c->diag, NB_ERROR, v->mark, "year: a year such as 2023 is expected");
+            else r->year = (int)y;
+        } else if (strcmp(key, "title") == 0) {
+            r->title = S_text(c, v, key);
+        } else if (strcmp(key, "date") == 0) {
+            S_date(c, v);
+        } else if (strcmp(key, "seal") == 0) {
+            char *s = S_text(c, v, key);
+            if (s) r->seal = S_dir_join(r->file, s), r->seal_mark = v->mark;
+            free(s);
+        } else if (S_is_prose_key(c->l, key)) {
+            S_prose(c, v, key);
+        } else if (S_has_prefix(c->l, key)) {
+            S_data_map(c, v, key);
+        } else {
+            const char *names[64];
+            size_t n = 0;
+            for (size_t k = 0; k < sizeof S_meta_keys / sizeof *S_meta_keys; k++) names[n++] = S_meta_keys[k];
+            for (size_t k = 0; k < c->l->nblocks && n < 40; k++)
+                if (c->l->blocks[k].kind == NB_BLK_PROSE) names[n++] = c->l->blocks[k].text;
+            char *tops[24];
+            size_t nt = S_child_names(c->l, NULL, (const char **)tops, 24);
+            for (size_t k = 0; k < nt; k++) tops[k] = nb_xstrndup(tops[k], strcspn(tops[k], "."));
+            for (size_t k = 0; k < nt && n < 64; k++) names[n++] = tops[k];
+            S_unknown(c, root->keys[i], names, n, "");
+            for (size_t k = 0; k < nt; k++) free(tops[k]);
+        }
+    }
+    NbMark top = {r->file, 1, 1};
+    if (!r->agency && !nb_ymap_get(root, "agency"))
+        nb_diag_add(c->diag, NB_ERROR, top, "agency is missing: add 'agency: <the unit's full name>'");
+    if (!year_node)
+        nb_diag_add(c->diag, NB_ERROR, top, "year is missing: add 'year: <the report's year>'");
+}
+
+/* Totals and computed rows. */
+static void S_complete(S_Ctx *c)
+{
+    const NbLayout *l = c->l;
+    for (size_t fi = 0; fi < l->nfields; fi++) {
+        const NbField *f = &l->fields[fi];
+        NbRow *row = &c->r->rows[fi];
+        if (f->computed) {
+            for (int k = 0; k < f->count; k++) {
+                double s = 0;
+                for (size_t j = 0; j < f->nsum; j++) s += c->r->rows[f->sum[j]].vals[k].v;
+                nb_value_set(&row->vals[k], s);
+            }
+        }
+        if (f->total) {
+            double s = 0;
+            for (int k = 0; k < f->count; k++) s += row->vals[k].v;
+            nb_value_set(&row->vals[f->count], s);
+        }
+    }
+}
+
+NbReport *nb_report_from_yaml(const NbYDoc *doc, const NbLayout *l, NbDiag *diag)
+{
+    NbReport *r = nb_xcalloc(1, sizeof *r);
+    r->file = nb_xstrdup(doc->file);
+    r->nrows = l->nfields;
+    r->rows = nb_xcalloc(l->nfields, sizeof *r->rows);
+    for (size_t i = 0; i < l->nfields; i++) {
+        r->rows[i].n = l->fields[i].count + l->fields[i].total;
+        r->rows[i].vals = nb_xcalloc((size_t)r->rows[i].n, sizeof *r->rows[i].vals);
+        for (int k = 0; k < r->rows[i].n; k++) nb_value_set(&r->rows[i].vals[k], 0);
+        r->rows[i].mark = (NbMark){r->file, 1, 1};
+    }
+    S_Ctx c = {r, l, diag};
+    size_t before = diag->errors;
+    if (!doc->root || doc->root->kind != NB_Y_MAP) {
+        NbMark at = doc->root ? doc->root->mark : (NbMark){r->file, 1, 1};
+        nb_diag_add(diag, NB_ERROR, at,
+                    "the report must be a mapping of keys (agency:, year:, …); run 'nianbao "
+                    "template' for a blank report");
+    } else {
+        S_top(&c, doc->root);
+    }
+    if (diag->errors > before) {
+        nb_report_free(r);
+        return NULL;
+    }
+    S_complete(&c);
+    if (!r->title) r->title = S_title_from(l->title_template, r->agency, r->year);
+    return r;
+}
+
+const NbProse *nb_report_prose(const NbReport *r, const char *key)
+{
+    for (size_t i = 0; i < r->nprose; i++)
+        if (strcmp(r->prose[i].key, key) == 0) return &r->prose[i];
+    return NULL;
+}
+
+void nb_report_free(NbReport *r)
+{
+    if (!r) return;
+    for (size_t i = 0; i < r->nprose; i++) {
+        free(r->prose[i].key);
+        free(r->prose[i].text);
+    }
+    free(r->prose);
+    for (size_t i = 0; i < r->nrows; i++) free(r->rows[i].vals);
+    free(r->rows);
+    free(r->file);
+    free(r->agency);
+    free(r->title);
+    free(r->seal);
+    free(r);
+}

@@ -1,0 +1,56 @@
+/* The report data model and its loading from YAML, keeping source positions. */
+#ifndef NB_REPORT_H
+#define NB_REPORT_H
+
+#include "layout.h"
+#include "util.h"
+#include "yamltree.h"
+
+typedef struct {
+    double v;       /* the value (counts are whole numbers) */
+    char text[32];  /* as printed */
+} NbValue;
+
+/* One numeric row, indexed like NbLayout.fields. */
+typedef struct {
+    NbValue *vals;  /* count values, then the total when the field has one */
+    int n;
+    int given;      /* present in the data (else zeros) */
+    NbMark mark;    /* where the row is, or the report's top when absent */
+} NbRow;
+
+typedef struct {
+    char *key;
+    char *text;     /* paragraphs separated by "\n" */
+    NbMark mark;
+} NbProse;
+
+typedef struct {
+    char *file;
+    char *agency;
+    int year;
+    char *title;    /* '|' marks a preferred break */
+    int has_date, date_y, date_m, date_d;
+    char *seal;     /* path resolved against the report's folder, or NULL */
+    NbMark seal_mark;
+    NbProse *prose;
+    size_t nprose;
+    NbRow *rows;    /* layout->nfields entries */
+    size_t nrows;
+} NbReport;
+
+/* The layout a report asks for (its `layout:` key), or NULL for the default. */
+const char *nb_report_layout_id(const NbYDoc *doc);
+
+/* Build a report from a parsed file against a layout's data schema. Data errors are
+ * reported all at once; returns NULL if there was any. */
+NbReport *nb_report_from_yaml(const NbYDoc *doc, const NbLayout *layout, NbDiag *diag);
+void nb_report_free(NbReport *r);
+
+/* The prose of a field, or NULL. */
+const NbProse *nb_report_prose(const NbReport *r, const char *key);
+
+/* Format a value for print. */
+void nb_value_set(NbValue *v, double x);
+
+#endif

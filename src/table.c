@@ -1,0 +1,136 @@
+#include "table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define S_ASCENT 0.88 /* baseline below the top of the em box */
+
+static double S_text_height(const NbTable *t, const NbTCell *c)
+{
+    return (double)c->lines.n * t->leading + 2 * t->style.pad_v;
+}
+
+NbTable *nb_table_new(NbFonts *fonts, const NbStyle *style, const char *key, const char *section,
+                      const double *col_spec, size_t ncols, const NbCellIn *cells, size_t ncells,
+                      int header_rows, double width)
+{
+    NbTable *t = nb_xcalloc(1, sizeof *t);
+    t->key = key;
+    t->section = section;
+    t->style = *style;
+    t->leading = style->leading > 0 ? style->leading : style->size * 1.3;
+    t->header_rows = header_rows;
+    t->ncols = ncols;
+    t->colx = nb_xcalloc(ncols + 1, sizeof *t->colx);
+    double fixed = 0, fr = 0;
+    for (size_t i = 0; i < ncols; i++) {
+        if (col_spec[i] > 0) fixed += col_spec[i];
+        else fr += -col_spec[i];
+    }
+    double per_fr = fr > 0 && width > fixed ? (width - fixed) / fr : 0;
+    for (size_t i = 0; i < ncols; i++)
+        t->colx[i + 1] = t->colx[i] + (col_spec[i] > 0 ? col_spec[i] : -col_spec[i] * per_fr);
+    t->cells = nb_xcalloc(ncells, sizeof *t->cells);
+    t->ncells = ncells;
+    for (size_t i = 0; i < ncells; i++) {
+        NbTCell *c = &t->cells[i];
+        c->in = cells[i];
+        c->text = nb_xstrdup(cells[i].text ? cells[i].text : "");
+        c->in.text = c->text;
+        if ((size_t)(c->in.row + c->in.rowspan) > t->nrows) t->nrows = (size_t)(c->in.row + c->in.rowspan);
+        double w = t->colx[c->in.col + c->in.colspan] - t->colx[c->in.col] - 2 * style->pad_h;
+        NbSpan span = {c->text, style->font_role};
+        NbParaStyle ps = {style->size, w, 0, c->in.align};
+        nb_text_break(fonts, &span, 1, &ps, &c->lines);
+    }
+    t->rowh = nb_xcalloc(t->nrows ? t->nrows : 1, sizeof *t->rowh);
+    for (size_t r = 0; r < t->nrows; r++) t->rowh[r] = t->leading + 2 * style->pad_v;
+    /* single-row cells first, then spanning cells by increasing span */
+    int maxspan = 1;
+    for (size_t i = 0; i < ncells; i++)
+        if (t->cells[i].in.rowspan > maxspan) maxspan = t->cells[i].in.rowspan;
+    for (int span = 1; span <= maxspan; span++)
+        for (size_t i = 0; i < ncells; i++) {
+            const NbTCell *c = &t->cells[i];
+            if (c->in.rowspan != span) continue;
+            double need = S_text_height(t, c);
+            double have = nb_table_rows_height(t, (size_t)c->in.row, (size_t)(c->in.row + span));
+            if (need > have)
+                for (int r = c->in.row; r < c->in.row + span; r++) t->rowh[r] += (need - have) / span;
+        }
+    return t;
+}
+
+void nb_table_free(NbTable *t)
+{
+    if (!t) return;
+    for (size_t i = 0; i < t->ncells; i++) {
+        free(t->cells[i].text);
+        nb_lines_free(&t->cells[i].lines);
+    }
+    free(t->cells);
+    free(t->colx);
+    free(t->rowh);
+    free(t);
+}
+
+double nb_table_rows_height(const NbTable *t, size_t r0, size_t r1)
+{
+    double h = 0;
+    for (size_t r = r0; r < r1 && r < t->nrows; r++) h += t->rowh[r];
+    return h;
+}
+
+static void S_draw_text(const NbTable *t, const NbTCell *c, NbDoc *doc, size_t page, double x0,
+                        double y0, double h)
+{
+    double top = y0 + (h - (double)c->lines.n * t->leading) / 2;
+    for (size_t i = 0; i < c->lines.n; i++) {
+        const NbLine *L = &c->lines.lines[i];
+        double base = top + (double)i * t->leading + (t->leading - t->style.size) / 2 +
+                      S_ASCENT * t->style.size;
+        for (size_t r = 0; r < L->n; r++)
+            nb_doc_text(doc, page, L->runs[r].face, t->style.size, x0 + t->style.pad_h + L->runs[r].x,
+                        base, L->runs[r].char_space, L->runs[r].text);
+    }
+}
+
+/* Draw the part of each cell that falls in rows [r0, r1), placed at y for row r0. */
+static void S_draw_rows(const NbTable *t, NbDoc *doc, size_t page, double x, double y, size_t r0,
+                        size_t r1)
+{
+    double w = t->style.rule;
+    for (size_t i = 0; i < t->ncells; i++) {
+        const NbTCell *c = &t->cells[i];
+        size_t a = (size_t)c->in.row, b = a + (size_t)c->in.rowspan;
+        if (b <= r0 || a >= r1) continue;
+        size_t va = a > r0 ? a : r0, vb = b < r1 ? b : r1;
+        double x0 = x + t->colx[c->in.col], x1 = x + t->colx[c->in.col + c->in.colspan];
+        double y0 = y + nb_table_rows_height(t, r0, va);
+        double h = nb_table_rows_height(t, va, vb), y1 = y0 + h;
+        nb_doc_rule(doc, page, x0, y0, x1, y0, w);
+        nb_doc_rule(doc, page, x0, y1, x1, y1, w);
+        nb_doc_rule(doc, page, x0, y0, x0, y1, w);
+        nb_doc_rule(doc, page, x1, y0, x1, y1, w);
+        /* the label of a cell split by a page break is repeated when it fits */
+        int whole = va == a && vb == b;
+        int show = whole || S_text_height(t, c) <= h + 0.01 || va == a;
+        if (show) S_draw_text(t, c, doc, page, x0, y0, h);
+        nb_grow(&doc->boxes, &doc->bcap, doc->nboxes + 1, sizeof *doc->boxes);
+        doc->boxes[doc->nboxes++] = (NbCellBox){t->key, t->section, page, c->in.row, c->in.col,
+                                                c->in.rowspan, c->in.colspan, x0, y0, x1, y1,
+                                                show ? c->text : "", c->in.number, va != a};
+    }
+}
+
+double nb_table_draw(const NbTable *t, NbDoc *doc, size_t page, double x, double y, size_t r0,
+                     size_t r1, int repeat_header)
+{
+    double used = 0;
+    if (repeat_header && t->header_rows > 0 && r0 >= (size_t)t->header_rows) {
+        S_draw_rows(t, doc, page, x, y, 0, (size_t)t->header_rows);
+        used = nb_table_rows_height(t, 0, (size_t)t->header_rows);
+    }
+    S_draw_rows(t, doc, page, x, y + used, r0, r1);
+    return used + nb_table_rows_height(t, r0, r1);
+}

@@ -1,0 +1,48 @@
+/* Tables: a grid with row and column spans → column widths, wrapped cell text, row
+ * heights, and drawing any range of rows (with the header rows repeated) on a page. */
+#ifndef NB_TABLE_H
+#define NB_TABLE_H
+
+#include "doc.h"
+#include "font.h"
+#include "layout.h"
+#include "text.h"
+
+typedef struct {
+    int row, col, rowspan, colspan;
+    const char *text;
+    NbAlign align;
+    int number;
+} NbCellIn;
+
+typedef struct {
+    NbCellIn in;
+    char *text;
+    NbLines lines;
+} NbTCell;
+
+typedef struct {
+    const char *key, *section;
+    size_t ncols, nrows;
+    double *colx;       /* ncols + 1 boundaries, from the table's left edge */
+    double *rowh;       /* nrows heights */
+    NbTCell *cells;
+    size_t ncells;
+    int header_rows;
+    NbStyle style;
+    double leading;
+} NbTable;
+
+NbTable *nb_table_new(NbFonts *fonts, const NbStyle *style, const char *key, const char *section,
+                      const double *col_spec, size_t ncols, const NbCellIn *cells, size_t ncells,
+                      int header_rows, double width);
+void nb_table_free(NbTable *t);
+
+double nb_table_rows_height(const NbTable *t, size_t r0, size_t r1);
+
+/* Draw rows [r0, r1) at (x, y) on a page; when repeat_header, the header rows first.
+ * Returns the height used. */
+double nb_table_draw(const NbTable *t, NbDoc *doc, size_t page, double x, double y, size_t r0,
+                     size_t r1, int repeat_header);
+
+#endif

@@ -1,0 +1,340 @@
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint32_t nb_utf8_next(const char **pp, const char *end)
+{
+    const unsigned char *p = (const unsigned char *)*pp;
+    uint32_t c = p[0];
+    *pp += 1;
+    if (c < 0x80) return c;
+    int n = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
+    if (!n || end - (const char *)p <= n) return 0xFFFD;
+    c &= 0x3Fu >> n;
+    for (int i = 1; i <= n; i++) {
+        if ((p[i] & 0xC0) != 0x80) return 0xFFFD;
+        c = (c << 6) | (p[i] & 0x3F);
+    }
+    static const uint32_t min[] = {0, 0x80, 0x800, 0x10000};
+    if (c < min[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0xFFFD;
+    *pp += n;
+    return c;
+}
+
+size_t nb_utf8_invalid(const char *s, size_t n)
+{
+    const char *p = s, *end = s + n;
+    while (p < end) {
+        const char *at = p;
+        if (nb_utf8_next(&p, end) == 0xFFFD &&
+            !(p - at == 3 && (unsigned char)at[0] == 0xEF && (unsigned char)at[1] == 0xBF &&
+              (unsigned char)at[2] == 0xBD))
+            return (size_t)(at - s);
+    }
+    return (size_t)-1;
+}
+
+void nb_utf8_put(NbBuf *b, uint32_t cp)
+{
+    char t[4];
+    size_t n;
+    if (cp < 0x80) t[0] = (char)cp, n = 1;
+    else if (cp < 0x800) t[0] = (char)(0xC0 | cp >> 6), t[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
+    else if (cp < 0x10000)
+        t[0] = (char)(0xE0 | cp >> 12), t[1] = (char)(0x80 | ((cp >> 6) & 0x3F)),
+        t[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
+    else
+        t[0] = (char)(0xF0 | cp >> 18), t[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
+        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), t[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
+    nb_buf_add(b, t, n);
+}
+
+int nb_char_han(uint32_t cp)
+{
+    return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || cp == 0x3007;
+}
+
+int nb_char_wide(uint32_t cp)
+{
+    return nb_char_han(cp) || (cp >= 0x2E80 && cp <= 0x33FF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+           (cp >= 0xFF01 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) ||
+           (cp >= 0x2018 && cp <= 0x201D) || cp == 0x2014 || cp == 0x2026 || cp == 0x00B7 ||
+           cp == 0x2015;
+}
+
+static int S_in(uint32_t cp, const uint32_t *set, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (set[i] == cp) return 1;
+    return 0;
+}
+
+int nb_char_no_start(uint32_t cp)
+{
+    static const uint32_t set[] = {
+        0x3001, 0xFF0C, 0x3002, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0x201D, 0x2019, 0xFF09, 0x3015,
+        0x3011, 0x300B, 0x3009, 0x300D, 0x300F, 0x3017, 0x3019, 0xFF3D, 0xFF5D, 0x00B7, 0x30FB,
+        0x0025, 0x2030, 0x2103, 0xFF05, 0xFF0E, 0x002C, 0x002E, 0x003B, 0x003A, 0x003F, 0x0021,
+        0x0029, 0x005D, 0x007D, 0xFF5E,
+    };
+    return S_in(cp, set, sizeof set / sizeof *set);
+}
+
+int nb_char_no_end(uint32_t cp)
+{
+    static const uint32_t set[] = {
+        0x201C, 0x2018, 0xFF08, 0x3014, 0x3010, 0x300A, 0x3008, 0x300C, 0x300E, 0x3016,
+        0x3018, 0xFF3B, 0xFF5B, 0x0028, 0x005B, 0x007B,
+    };
+    return S_in(cp, set, sizeof set / sizeof *set);
+}
+
+int nb_char_left_ink(uint32_t cp)
+{
+    static const uint32_t set[] = {
+        0x3001, 0xFF0C, 0x3002, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0x201D, 0x2019, 0xFF09,
+        0x3015, 0x3011, 0x300B, 0x3009, 0x300D, 0x300F, 0x3017, 0x3019,
+    };
+    return S_in(cp, set, sizeof set / sizeof *set);
+}
+
+static int S_wide_punct(uint32_t cp)
+{
+    return nb_char_wide(cp) && !nb_char_han(cp) && cp != 0x2014 && cp != 0x2026;
+}
+
+/* Latin letters, digits and ASCII marks: kept together, never stretched inside. */
+static int S_latin(uint32_t cp)
+{
+    return cp > 0x20 && !nb_char_wide(cp) && cp != 0xA0;
+}
+
+static int S_alnum(uint32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+           (cp >= 0xC0 && cp < 0x2000);
+}
+
+char *nb_text_paragraphs(const char *raw)
+{
+    /* 1. lines → paragraphs */
+    NbBuf para = {0}, out = {0};
+    const char *p = raw;
+    int first_para = 1;
+    for (;;) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\r' || p[len - 1] == '\t')) len--;
+        const char *s = p;
+        while (len && (*s == ' ' || *s == '\t')) s++, len--;
+        if (len == 0 || !eol) {
+            if (len) nb_buf_add(&para, s, len);
+            if (para.len) {
+                if (!first_para) nb_buf_add(&out, "\n", 1);
+                first_para = 0;
+                /* 2. spaces: drop those touching a wide character, collapse the rest */
+                const char *q = para.s, *end = para.s + para.len;
+                uint32_t prev = 0;
+                while (q < end) {
+                    uint32_t cp = nb_utf8_next(&q, end);
+                    if (cp == ' ' || cp == 0x3000) {
+                        const char *r = q;
+                        uint32_t next = ' ';
+                        while (r < end && (next = nb_utf8_next(&r, end)) == ' ') {}
+                        if (prev && r <= end && next != ' ' && !nb_char_wide(prev) &&
+                            !nb_char_wide(next) && cp == ' ')
+                            nb_buf_add(&out, " ", 1);
+                        continue;
+                    }
+                    nb_utf8_put(&out, cp);
+                    prev = cp;
+                }
+                nb_buf_free(&para);
+            }
+            if (!eol) break;
+        } else {
+            if (para.len) {
+                /* join: a space only between two Latin characters */
+                const char *q = s;
+                uint32_t next = nb_utf8_next(&q, s + len);
+                const char *back = para.s + para.len - 1;
+                while (back > para.s && ((unsigned char)*back & 0xC0) == 0x80) back--;
+                const char *bq = back;
+                uint32_t last = nb_utf8_next(&bq, para.s + para.len);
+                if (!nb_char_wide(last) && !nb_char_wide(next)) nb_buf_add(&para, " ", 1);
+            }
+            nb_buf_add(&para, s, len);
+        }
+        p = eol + 1;
+    }
+    nb_buf_free(&para);
+    return out.s ? out.s : nb_xstrdup("");
+}
+
+typedef struct {
+    uint32_t cp;
+    int face;
+    double adv;   /* pt */
+    double gap;   /* pt after it when the next glyph is on the same line */
+    unsigned char latin, space, brk, stretch, left_ink;
+} S_G;
+
+static S_G *S_shape(NbFonts *fonts, const NbSpan *spans, size_t nspans, double size, size_t *n_out)
+{
+    size_t n = 0, cap = 0;
+    S_G *g = NULL;
+    for (size_t s = 0; s < nspans; s++) {
+        const char *p = spans[s].text, *end = p + strlen(p);
+        while (p < end) {
+            uint32_t cp = nb_utf8_next(&p, end);
+            if (cp == '\n' || cp == '\t') cp = ' ';
+            nb_grow(&g, &cap, n + 1, sizeof *g);
+            S_G *x = &g[n++];
+            memset(x, 0, sizeof *x);
+            x->cp = cp;
+            x->face = nb_fonts_face(fonts, spans[s].role, cp);
+            if (x->face < 0) x->face = nb_fonts_role_face(fonts, spans[s].role);
+            x->adv = nb_fonts_advance(fonts, x->face, cp) * size;
+            x->latin = (unsigned char)S_latin(cp);
+            x->space = cp == ' ';
+            x->left_ink = (unsigned char)nb_char_left_ink(cp);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        S_G *a = &g[i], *b = i + 1 < n ? &g[i + 1] : NULL;
+        if (b) {
+            if ((nb_char_han(a->cp) && S_alnum(b->cp)) || (S_alnum(a->cp) && nb_char_han(b->cp)))
+                a->gap = 0.25 * size;
+            else if (a->left_ink && S_wide_punct(b->cp))
+                a->gap = -0.5 * size; /* two marks side by side take 1.5 em */
+            a->stretch = !(a->latin && b->latin) && !a->space && !b->space;
+        }
+        if (i == 0) continue;
+        const S_G *prev = &g[i - 1];
+        int ok = !nb_char_no_start(a->cp) && !nb_char_no_end(prev->cp);
+        if (prev->latin && a->latin) ok = 0;
+        if (a->space) ok = 0;
+        if (prev->space) ok = 1;
+        if (prev->cp == a->cp && (a->cp == 0x2014 || a->cp == 0x2026)) ok = 0;
+        a->brk = (unsigned char)ok;
+    }
+    *n_out = n;
+    return g;
+}
+
+/* Width of glyphs [s, e) set on one line: inner gaps, end mark at half width. */
+static double S_width(const S_G *g, size_t s, size_t e, double size)
+{
+    while (e > s && g[e - 1].space) e--;
+    while (s < e && g[s].space) s++;
+    double w = 0;
+    for (size_t k = s; k < e; k++) w += g[k].adv + (k + 1 < e ? g[k].gap : 0);
+    if (e > s && g[e - 1].left_ink) w -= 0.5 * size;
+    return w;
+}
+
+static size_t S_count_solid(const S_G *g, size_t s, size_t e)
+{
+    size_t n = 0;
+    for (size_t k = s; k < e; k++)
+        if (!g[k].space && !nb_char_no_start(g[k].cp)) n++;
+    return n;
+}
+
+static void S_set_line(const S_G *g, size_t s, size_t e, double x0, double measure, int justify,
+                       double size, NbLine *line)
+{
+    while (e > s && g[e - 1].space) e--;
+    while (s < e && g[s].space) s++;
+    memset(line, 0, sizeof *line);
+    if (s == e) return;
+    double natural = S_width(g, s, e, size);
+    double per = 0;
+    if (justify && natural < measure) {
+        size_t points = 0;
+        for (size_t k = s; k + 1 < e; k++) points += g[k].stretch || g[k].space;
+        if (points) per = (measure - natural) / (double)points;
+    }
+    size_t cap = 0;
+    double x = x0;
+    NbBuf text = {0};
+    double run_x = x0, run_cs = 0;
+    int run_face = -1;
+    for (size_t k = s; k < e; k++) {
+        double gap = k + 1 < e ? g[k].gap + ((g[k].stretch || g[k].space) ? per : 0)
+                               : (g[k].left_ink ? -0.5 * size : 0);
+        if (run_face >= 0 && (g[k].face != run_face || gap != run_cs)) {
+            nb_grow(&line->runs, &cap, line->n + 1, sizeof *line->runs);
+            line->runs[line->n++] = (NbTextRun){run_face, run_x, run_cs, text.s};
+            text = (NbBuf){0};
+            run_face = -1;
+        }
+        if (run_face < 0) run_face = g[k].face, run_x = x, run_cs = gap;
+        nb_utf8_put(&text, g[k].cp);
+        x += g[k].adv + gap;
+    }
+    nb_grow(&line->runs, &cap, line->n + 1, sizeof *line->runs);
+    line->runs[line->n++] = (NbTextRun){run_face, run_x, run_cs, text.s};
+    line->width = x - x0;
+}
+
+void nb_text_break(NbFonts *fonts, const NbSpan *spans, size_t nspans, const NbParaStyle *st,
+                   NbLines *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t n;
+    S_G *g = S_shape(fonts, spans, nspans, st->size, &n);
+    size_t *starts = nb_xmalloc((n + 2) * sizeof *starts);
+    size_t nl = 0, s = 0;
+    while (s < n) {
+        while (s < n && g[s].space) s++;
+        if (s >= n) break;
+        double measure = st->measure - (nl == 0 ? st->indent : 0);
+        size_t best = 0, any = 0;
+        for (size_t e = s + 1; e <= n; e++) {
+            if (S_width(g, s, e, st->size) > measure + 1e-6) break;
+            any = e;
+            if (e == n || g[e].brk) best = e;
+        }
+        if (!best) best = any ? any : s + 1; /* nothing breaks legally: cut where it fits */
+        starts[nl++] = s;
+        s = best;
+    }
+    /* no single character alone on a paragraph's last line */
+    if (nl >= 2 && S_count_solid(g, starts[nl - 1], n) < 2) {
+        size_t lo = starts[nl - 2] + 2;
+        for (size_t b = starts[nl - 1] - 1; b >= lo; b--)
+            if (g[b].brk) {
+                double measure = st->measure - (nl == 2 ? st->indent : 0);
+                if (S_width(g, b, n, st->size) <= measure) starts[nl - 1] = b;
+                break;
+            }
+    }
+    starts[nl] = n;
+    out->lines = nb_xcalloc(nl ? nl : 1, sizeof *out->lines);
+    out->n = nl;
+    for (size_t i = 0; i < nl; i++) {
+        double x0 = i == 0 ? st->indent : 0;
+        int justify = st->align == NB_ALIGN_JUSTIFY && i + 1 < nl;
+        S_set_line(g, starts[i], starts[i + 1], x0, st->measure - x0, justify, st->size,
+                   &out->lines[i]);
+        NbLine *L = &out->lines[i];
+        double shift = 0;
+        if (st->align == NB_ALIGN_CENTER) shift = (st->measure - x0 - L->width) / 2;
+        else if (st->align == NB_ALIGN_RIGHT) shift = st->measure - x0 - L->width;
+        for (size_t r = 0; r < L->n; r++) L->runs[r].x += shift;
+    }
+    free(starts);
+    free(g);
+}
+
+void nb_lines_free(NbLines *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        for (size_t r = 0; r < l->lines[i].n; r++) free(l->lines[i].runs[r].text);
+        free(l->lines[i].runs);
+    }
+    free(l->lines);
+    memset(l, 0, sizeof *l);
+}

@@ -1,0 +1,237 @@
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void S_oom(void)
+{
+    fputs("nianbao: out of memory\n", stderr);
+    exit(3);
+}
+
+void *nb_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) S_oom();
+    return p;
+}
+
+void *nb_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) S_oom();
+    return p;
+}
+
+void *nb_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) S_oom();
+    return p;
+}
+
+char *nb_xstrdup(const char *s)
+{
+    return nb_xstrndup(s, strlen(s));
+}
+
+char *nb_xstrndup(const char *s, size_t n)
+{
+    char *p = nb_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+static char *S_vasprintf(const char *fmt, va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (n < 0) n = 0;
+    char *p = nb_xmalloc((size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *nb_xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = S_vasprintf(fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void nb_grow(void *items_ptr, size_t *cap, size_t need, size_t item_size)
+{
+    void **items = items_ptr;
+    if (need <= *cap) return;
+    size_t c = *cap ? *cap * 2 : 8;
+    while (c < need) c *= 2;
+    *items = nb_xrealloc(*items, c * item_size);
+    *cap = c;
+}
+
+void nb_buf_add(NbBuf *b, const char *s, size_t n)
+{
+    nb_grow(&b->s, &b->cap, b->len + n + 1, 1);
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = 0;
+}
+
+void nb_buf_puts(NbBuf *b, const char *s)
+{
+    nb_buf_add(b, s, strlen(s));
+}
+
+void nb_buf_printf(NbBuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = S_vasprintf(fmt, ap);
+    va_end(ap);
+    nb_buf_puts(b, p);
+    free(p);
+}
+
+void nb_buf_free(NbBuf *b)
+{
+    free(b->s);
+    b->s = NULL;
+    b->len = b->cap = 0;
+}
+
+void nb_diag_add(NbDiag *d, NbSeverity sev, NbMark at, const char *fmt, ...)
+{
+    nb_grow(&d->items, &d->cap, d->n + 1, sizeof *d->items);
+    NbDiagItem *it = &d->items[d->n++];
+    it->severity = sev;
+    it->file = nb_xstrdup(at.file ? at.file : "nianbao");
+    it->line = at.line;
+    it->col = at.col;
+    va_list ap;
+    va_start(ap, fmt);
+    it->msg = S_vasprintf(fmt, ap);
+    va_end(ap);
+    if (sev == NB_ERROR) d->errors++;
+    else d->warnings++;
+}
+
+void nb_diag_print(const NbDiag *d, void *stream)
+{
+    FILE *f = stream;
+    for (size_t i = 0; i < d->n; i++) {
+        const NbDiagItem *it = &d->items[i];
+        const char *kind = it->severity == NB_ERROR ? "error" : "warning";
+        if (it->line > 0)
+            fprintf(f, "%s:%d:%d: %s: %s\n", it->file, it->line, it->col, kind, it->msg);
+        else
+            fprintf(f, "%s: %s: %s\n", it->file, kind, it->msg);
+    }
+}
+
+void nb_diag_free(NbDiag *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        free(d->items[i].file);
+        free(d->items[i].msg);
+    }
+    free(d->items);
+    memset(d, 0, sizeof *d);
+}
+
+size_t nb_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t *row = nb_xmalloc((lb + 1) * sizeof *row);
+    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cur = row[j];
+            size_t best = prev + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best) best = row[j] + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    size_t r = row[lb];
+    free(row);
+    return r;
+}
+
+char *nb_read_file(const char *path, size_t *len, size_t limit, const char **err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *err = strerror(errno);
+        return NULL;
+    }
+    NbBuf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > limit) {
+            fclose(f);
+            nb_buf_free(&b);
+            *err = "file too large";
+            return NULL;
+        }
+        nb_buf_add(&b, chunk, n);
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        nb_buf_free(&b);
+        *err = "read error";
+        return NULL;
+    }
+    if (!b.s) nb_buf_add(&b, "", 0);
+    *len = b.len;
+    return b.s;
+}
+
+/* mkstemp makes 0600 files; a published report is readable like any new file. */
+static void fchmod_default(const char *path)
+{
+    mode_t mask = umask(0);
+    umask(mask);
+    chmod(path, 0666 & ~mask);
+}
+
+int nb_write_atomic(const char *path, const char *data, size_t len, const char **err)
+{
+    char *tmp = nb_xasprintf("%s.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        *err = strerror(errno);
+        free(tmp);
+        return 0;
+    }
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, data + done, len - done);
+        if (w <= 0) {
+            *err = strerror(w < 0 ? errno : EIO);
+            break;
+        }
+        done += (size_t)w;
+    }
+    int ok = done == len;
+    if (ok && fsync(fd) != 0 && errno != EINVAL) *err = strerror(errno), ok = 0;
+    if (close(fd) != 0 && ok) *err = strerror(errno), ok = 0;
+    if (ok) fchmod_default(tmp);
+    if (ok && rename(tmp, path) != 0) *err = strerror(errno), ok = 0;
+    if (!ok) unlink(tmp);
+    free(tmp);
+    return ok;
+}

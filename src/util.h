@@ -1,0 +1,67 @@
+/* Small shared helpers: checked allocation, growable buffers, diagnostics. */
+#ifndef NB_UTIL_H
+#define NB_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void *nb_xmalloc(size_t n);
+void *nb_xcalloc(size_t n, size_t size);
+void *nb_xrealloc(void *p, size_t n);
+char *nb_xstrdup(const char *s);
+char *nb_xstrndup(const char *s, size_t n);
+char *nb_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grow *items (of item_size) so that it holds at least need elements. */
+void nb_grow(void *items_ptr, size_t *cap, size_t need, size_t item_size);
+
+/* A growable NUL-terminated byte string. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+} NbBuf;
+void nb_buf_add(NbBuf *b, const char *s, size_t n);
+void nb_buf_puts(NbBuf *b, const char *s);
+void nb_buf_printf(NbBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void nb_buf_free(NbBuf *b);
+
+/* A place in a source file: 1-based line and column (column counts characters). */
+typedef struct {
+    const char *file; /* borrowed; lives as long as the loaded document */
+    int line, col;
+} NbMark;
+
+typedef enum { NB_ERROR, NB_WARNING } NbSeverity;
+
+typedef struct {
+    NbSeverity severity;
+    char *file; /* owned copy */
+    int line, col;
+    char *msg;
+} NbDiagItem;
+
+/* Diagnostics collected during one run, printed all at once. */
+typedef struct {
+    NbDiagItem *items;
+    size_t n, cap;
+    size_t errors, warnings;
+} NbDiag;
+
+void nb_diag_add(NbDiag *d, NbSeverity sev, NbMark at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void nb_diag_print(const NbDiag *d, void *stream); /* FILE *, kept opaque here */
+void nb_diag_free(NbDiag *d);
+
+/* Levenshtein distance, for "did you mean" suggestions. */
+size_t nb_edit_distance(const char *a, const char *b);
+
+/* Read a whole file; returns NULL and sets *err (static text) on failure. */
+char *nb_read_file(const char *path, size_t *len, size_t limit, const char **err);
+
+
+
+/* Write data to path through a temporary file in the same folder, renamed into place
+ * only when complete; returns 0 with *err set (static or strerror text) on failure. */
+int nb_write_atomic(const char *path, const char *data, size_t len, const char **err);
+#endif

@@ -1,0 +1,276 @@
+#include "yamltree.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+enum { S_MAX_DEPTH = 64, S_MAX_NODES = 2000000 };
+#define S_MAX_FILE (16u * 1024 * 1024)
+
+typedef struct {
+    yaml_parser_t parser;
+    const char *file;
+    const char *data;
+    size_t len;
+    NbDiag *diag;
+    size_t nodes;
+    int failed;
+} S_Parse;
+
+static NbMark S_mark(const S_Parse *p, yaml_mark_t m)
+{
+    NbMark r = {p->file, (int)m.line + 1, (int)m.column + 1};
+    return r;
+}
+
+/* The byte at a 1-based line and character column, or 0. */
+static char S_char_at(const S_Parse *p, NbMark at)
+{
+    size_t i = 0;
+    for (int line = 1; line < at.line && i < p->len; i++)
+        if (p->data[i] == '\n') line++;
+    for (int col = 1; i < p->len && p->data[i] != '\n'; i++) {
+        if (((unsigned char)p->data[i] & 0xC0) == 0x80) continue;
+        if (col++ == at.col) return p->data[i];
+    }
+    return 0;
+}
+
+static void S_node_free(NbYNode *n)
+{
+    if (!n) return;
+    for (size_t i = 0; i < n->n; i++) {
+        S_node_free(n->items[i]);
+        if (n->keys) S_node_free(n->keys[i]);
+    }
+    free(n->items);
+    free(n->keys);
+    free(n->str);
+    free(n);
+}
+
+static int S_next(S_Parse *p, yaml_event_t *ev)
+{
+    if (yaml_parser_parse(&p->parser, ev)) return 1;
+    NbMark at = S_mark(p, p->parser.problem_mark);
+    const char *problem = p->parser.problem ? p->parser.problem : "cannot parse";
+    const char *ctx = p->parser.context;
+    if (p->parser.error == YAML_READER_ERROR) {
+        at.line = 0; /* the reader reports a byte offset, not a line */
+        nb_diag_add(p->diag, NB_ERROR, at,
+                    "%s at byte %zu: the file must be UTF-8 text; save it as UTF-8",
+                    problem, p->parser.problem_offset);
+    } else if (S_char_at(p, at) == '\t') {
+        nb_diag_add(p->diag, NB_ERROR, at,
+                    "a tab character; YAML indents with spaces only: replace the tab by spaces");
+    } else {
+        nb_diag_add(p->diag, NB_ERROR, at, "YAML syntax: %s%s%s", ctx ? ctx : "", ctx ? ", " : "",
+                    problem);
+    }
+    p->failed = 1;
+    return 0;
+}
+
+static NbYNode *S_new(S_Parse *p, NbYKind kind, yaml_mark_t m)
+{
+    NbYNode *n = nb_xcalloc(1, sizeof *n);
+    n->kind = kind;
+    n->mark = S_mark(p, m);
+    p->nodes++;
+    return n;
+}
+
+static NbYNode *S_parse_node(S_Parse *p, yaml_event_t *ev, int depth);
+
+/* Parse the children of a sequence or mapping whose start event was consumed. */
+static int S_parse_children(S_Parse *p, NbYNode *n, int depth)
+{
+    size_t cap = 0;
+    for (;;) {
+        yaml_event_t ev;
+        if (!S_next(p, &ev)) return 0;
+        if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&ev);
+            return 1;
+        }
+        NbYNode *key = NULL;
+        if (n->kind == NB_Y_MAP) {
+            key = S_parse_node(p, &ev, depth + 1);
+            yaml_event_delete(&ev);
+            if (!key) return 0;
+            if (key->kind != NB_Y_SCALAR) {
+                nb_diag_add(p->diag, NB_ERROR, key->mark, "a mapping key must be a plain name");
+                S_node_free(key);
+                p->failed = 1;
+                return 0;
+            }
+            for (size_t i = 0; i < n->n; i++)
+                if (strcmp(n->keys[i]->str, key->str) == 0) {
+                    nb_diag_add(p->diag, NB_ERROR, key->mark,
+                                "duplicate key '%s' (first given at line %d); keep only one",
+                                key->str, n->keys[i]->mark.line);
+                    S_node_free(key);
+                    p->failed = 1;
+                    return 0;
+                }
+            if (!S_next(p, &ev)) {
+                S_node_free(key);
+                return 0;
+            }
+        }
+        NbYNode *val = S_parse_node(p, &ev, depth + 1);
+        yaml_event_delete(&ev);
+        if (!val) {
+            S_node_free(key);
+            return 0;
+        }
+        size_t kcap = cap;
+        nb_grow(&n->items, &cap, n->n + 1, sizeof *n->items);
+        if (n->kind == NB_Y_MAP) nb_grow(&n->keys, &kcap, n->n + 1, sizeof *n->keys);
+        n->items[n->n] = val;
+        if (key) n->keys[n->n] = key;
+        n->n++;
+    }
+}
+
+static NbYNode *S_parse_node(S_Parse *p, yaml_event_t *ev, int depth)
+{
+    if (depth > S_MAX_DEPTH) {
+        nb_diag_add(p->diag, NB_ERROR, S_mark(p, ev->start_mark),
+                    "nesting deeper than %d levels; a report is never this deep", S_MAX_DEPTH);
+        p->failed = 1;
+        return NULL;
+    }
+    if (p->nodes > S_MAX_NODES) {
+        nb_diag_add(p->diag, NB_ERROR, S_mark(p, ev->start_mark), "too many YAML nodes");
+        p->failed = 1;
+        return NULL;
+    }
+    NbYNode *n;
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT:
+        n = S_new(p, NB_Y_SCALAR, ev->start_mark);
+        n->str = nb_xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+        n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+        if (ev->data.scalar.anchor) goto anchor;
+        if (strlen(n->str) != ev->data.scalar.length) {
+            nb_diag_add(p->diag, NB_ERROR, n->mark, "the text contains a NUL character; remove it");
+            p->failed = 1;
+            S_node_free(n);
+            return NULL;
+        }
+        return n;
+    case YAML_SEQUENCE_START_EVENT:
+        n = S_new(p, NB_Y_SEQ, ev->start_mark);
+        if (ev->data.sequence_start.anchor) goto anchor;
+        break;
+    case YAML_MAPPING_START_EVENT:
+        n = S_new(p, NB_Y_MAP, ev->start_mark);
+        if (ev->data.mapping_start.anchor) goto anchor;
+        break;
+    case YAML_ALIAS_EVENT:
+        nb_diag_add(p->diag, NB_ERROR, S_mark(p, ev->start_mark),
+                    "YAML aliases (*name) are not allowed in a report; write the values out");
+        p->failed = 1;
+        return NULL;
+    default:
+        nb_diag_add(p->diag, NB_ERROR, S_mark(p, ev->start_mark), "unexpected YAML structure");
+        p->failed = 1;
+        return NULL;
+    }
+    if (!S_parse_children(p, n, depth)) {
+        S_node_free(n);
+        return NULL;
+    }
+    return n;
+anchor:
+    nb_diag_add(p->diag, NB_ERROR, n->mark,
+                "YAML anchors (&name) are not allowed in a report; write the values out");
+    p->failed = 1;
+    S_node_free(n);
+    return NULL;
+}
+
+NbYDoc *nb_ydoc_parse(const char *file, const char *data, size_t len, NbDiag *diag)
+{
+    S_Parse p = {.file = NULL, .data = data, .len = len, .diag = diag};
+    NbYDoc *doc = nb_xcalloc(1, sizeof *doc);
+    doc->file = nb_xstrdup(file);
+    p.file = doc->file;
+    if (!yaml_parser_initialize(&p.parser)) {
+        nb_diag_add(diag, NB_ERROR, (NbMark){file, 0, 0}, "cannot start the YAML parser");
+        nb_ydoc_free(doc);
+        return NULL;
+    }
+    yaml_parser_set_input_string(&p.parser, (const unsigned char *)data, len);
+    yaml_event_t ev;
+    int ok = 1;
+    while (ok && S_next(&p, &ev)) {
+        yaml_event_type_t t = ev.type;
+        if (t == YAML_STREAM_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+        if (t == YAML_STREAM_START_EVENT || t == YAML_DOCUMENT_START_EVENT ||
+            t == YAML_DOCUMENT_END_EVENT) {
+            yaml_event_delete(&ev);
+            continue;
+        }
+        if (doc->root) {
+            nb_diag_add(diag, NB_ERROR, S_mark(&p, ev.start_mark),
+                        "a second YAML document in one file; keep one report per file");
+            yaml_event_delete(&ev);
+            ok = 0;
+            break;
+        }
+        doc->root = S_parse_node(&p, &ev, 0);
+        yaml_event_delete(&ev);
+        if (!doc->root) ok = 0;
+    }
+    yaml_parser_delete(&p.parser);
+    if (!ok || p.failed) {
+        nb_ydoc_free(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+NbYDoc *nb_ydoc_load(const char *path, NbDiag *diag)
+{
+    const char *err = NULL;
+    size_t len = 0;
+    char *data = nb_read_file(path, &len, S_MAX_FILE, &err);
+    if (!data) {
+        if (strcmp(err, "file too large") == 0)
+            nb_diag_add(diag, NB_ERROR, (NbMark){path, 0, 0},
+                        "the file is larger than %u MB; a report is a few KB: is this the right file?",
+                        S_MAX_FILE / (1024 * 1024));
+        else
+            nb_diag_add(diag, NB_ERROR, (NbMark){path, 0, 0}, "cannot read: %s", err);
+        return NULL;
+    }
+    NbYDoc *doc = nb_ydoc_parse(path, data, len, diag);
+    free(data);
+    return doc;
+}
+
+void nb_ydoc_free(NbYDoc *doc)
+{
+    if (!doc) return;
+    S_node_free(doc->root);
+    free(doc->file);
+    free(doc);
+}
+
+NbYNode *nb_ymap_get(const NbYNode *map, const char *key)
+{
+    if (!map || map->kind != NB_Y_MAP) return NULL;
+    for (size_t i = 0; i < map->n; i++)
+        if (strcmp(map->keys[i]->str, key) == 0) return map->items[i];
+    return NULL;
+}
+
+const char *nb_ykind_name(NbYKind k)
+{
+    return k == NB_Y_SCALAR ? "a single value" : k == NB_Y_SEQ ? "a list" : "a mapping";
+}

@@ -1,0 +1,36 @@
+/* YAML files as a tree of scalars, sequences and mappings that keeps source positions.
+ * Shared by the report loader and the layout loader. */
+#ifndef NB_YAMLTREE_H
+#define NB_YAMLTREE_H
+
+#include "util.h"
+
+typedef enum { NB_Y_SCALAR, NB_Y_SEQ, NB_Y_MAP } NbYKind;
+
+typedef struct NbYNode NbYNode;
+struct NbYNode {
+    NbYKind kind;
+    NbMark mark;
+    char *str;     /* scalar text (UTF-8, NUL-terminated) */
+    int quoted;    /* scalar was quoted or a block scalar: never a number */
+    size_t n;      /* items in a sequence, pairs in a mapping */
+    NbYNode **items;  /* sequence items, or mapping values */
+    NbYNode **keys;   /* mapping keys (scalars) */
+};
+
+typedef struct {
+    char *file;
+    NbYNode *root;
+} NbYDoc;
+
+/* Load a file; on failure records a diagnostic and returns NULL. */
+NbYDoc *nb_ydoc_load(const char *path, NbDiag *diag);
+/* Parse from memory (the file name is used in diagnostics only). */
+NbYDoc *nb_ydoc_parse(const char *file, const char *data, size_t len, NbDiag *diag);
+void nb_ydoc_free(NbYDoc *doc);
+
+/* Mapping lookup; NULL when absent or when node is not a mapping. */
+NbYNode *nb_ymap_get(const NbYNode *map, const char *key);
+const char *nb_ykind_name(NbYKind k);
+
+#endif
