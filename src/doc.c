@@ -22,17 +22,17 @@ static NbItem *S_item(NbDoc *d, size_t page)
     return it;
 }
 
-void nb_doc_text(NbDoc *d, size_t page, int face, double size, double x, double y, double cs,
-                 const char *text)
+void nb_doc_run(NbDoc *d, size_t page, const NbTextRun *run, double size, double x0, double y)
 {
     NbItem *it = S_item(d, page);
     it->kind = NB_IT_TEXT;
-    it->face = face;
+    it->face = run->face;
     it->size = size;
-    it->x = x;
+    it->x = x0 + run->x;
     it->y = y;
-    it->char_space = cs;
-    it->text = nb_xstrdup(text);
+    it->char_space = run->char_space;
+    it->hscale = run->hscale;
+    it->text = nb_xstrdup(run->text);
 }
 
 void nb_doc_rule(NbDoc *d, size_t page, double x0, double y0, double x1, double y1, double width)

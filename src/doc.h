@@ -5,12 +5,14 @@
 
 #include <stddef.h>
 
+#include "text.h"
+
 typedef enum { NB_IT_TEXT, NB_IT_RULE } NbItemKind;
 
 typedef struct {
     NbItemKind kind;
     int face;
-    double size, x, y, char_space;
+    double size, x, y, char_space, hscale;
     char *text;
     double x1, y1, width; /* rules: the other end and the line width */
 } NbItem;
@@ -49,8 +51,8 @@ typedef struct {
 } NbDoc;
 
 size_t nb_doc_add_page(NbDoc *d);
-void nb_doc_text(NbDoc *d, size_t page, int face, double size, double x, double y, double cs,
-                 const char *text);
+/* A run of text set by nb_text_break, at a baseline. */
+void nb_doc_run(NbDoc *d, size_t page, const NbTextRun *run, double size, double x0, double y);
 void nb_doc_rule(NbDoc *d, size_t page, double x0, double y0, double x1, double y1, double width);
 void nb_doc_outline(NbDoc *d, const char *title, size_t page, double y);
 void nb_doc_free(NbDoc *d);

@@ -63,16 +63,14 @@ static void S_snap(S_Flow *f)
 static void S_line(S_Flow *f, const NbLine *L, const NbStyle *st, double pitch, double x0)
 {
     double base = f->y + (pitch - st->size) / 2 + S_ASCENT * st->size;
-    for (size_t r = 0; r < L->n; r++)
-        nb_doc_text(f->doc, f->page, L->runs[r].face, st->size, x0 + L->runs[r].x, base,
-                    L->runs[r].char_space, L->runs[r].text);
+    for (size_t r = 0; r < L->n; r++) nb_doc_run(f->doc, f->page, &L->runs[r], st->size, x0, base);
     f->y += pitch;
 }
 
 static void S_break(S_Flow *f, const NbBlock *b, NbLines *out)
 {
     const NbStyle *st = &f->l->styles[b->style];
-    NbParaStyle ps = {st->size, f->measure, st->indent, st->align};
+    NbParaStyle ps = {st->size, f->measure, st->indent, st->align, 0};
     nb_text_break(f->fonts, b->spans, b->nspans, &ps, out);
 }
 
@@ -135,7 +133,7 @@ static void S_title(S_Flow *f, const NbBlock *b)
 {
     const NbStyle *st = &f->l->styles[b->style];
     double pitch = S_pitch(f, b->style);
-    NbParaStyle ps = {st->size, f->measure, 0, NB_ALIGN_CENTER};
+    NbParaStyle ps = {st->size, f->measure, 0, NB_ALIGN_CENTER, 0};
     const char *text = b->spans[0].text;
     /* one line if it fits; else one line per '|' piece, each broken if still too long */
     char *whole = nb_xstrdup(text);
@@ -179,6 +177,7 @@ static void S_table(S_Flow *f, const NbBlock *b)
         size_t e = r;
         double h = 0;
         while (e < t->nrows && h + t->rowh[e] <= room) h += t->rowh[e++];
+        while (e < t->nrows && e > r && !nb_table_can_break(t, r, e)) e--;
         /* never leave the header alone, nor start with nothing */
         if (e == r || (!continued && r == 0 && e <= head)) {
             if (f->y > f->doc->ta_y0 + 1e-6) {
@@ -201,7 +200,7 @@ static void S_table(S_Flow *f, const NbBlock *b)
 static double S_text_width(S_Flow *f, const char *text, const NbStyle *st)
 {
     NbSpan span = {text, st->font_role};
-    NbParaStyle ps = {st->size, 1e6, 0, NB_ALIGN_LEFT};
+    NbParaStyle ps = {st->size, 1e6, 0, NB_ALIGN_LEFT, 0};
     NbLines lines;
     nb_text_break(f->fonts, &span, 1, &ps, &lines);
     double w = lines.n ? lines.lines[0].width : 0;
@@ -212,7 +211,7 @@ static double S_text_width(S_Flow *f, const char *text, const NbStyle *st)
 static void S_text_at(S_Flow *f, const char *text, const NbStyle *st, double x)
 {
     NbSpan span = {text, st->font_role};
-    NbParaStyle ps = {st->size, 1e6, 0, NB_ALIGN_LEFT};
+    NbParaStyle ps = {st->size, 1e6, 0, NB_ALIGN_LEFT, 0};
     NbLines lines;
     nb_text_break(f->fonts, &span, 1, &ps, &lines);
     if (lines.n) S_line(f, &lines.lines[0], st, f->l->pitch, x);
@@ -257,14 +256,12 @@ static void S_page_numbers(S_Flow *f)
         /* the dash sits mid-em: its line lies `below` under the type area */
         double base = f->doc->ta_y1 + l->page_number_below + (S_ASCENT - 0.5) * st->size;
         NbSpan span = {b.s, st->font_role};
-        NbParaStyle ps = {st->size, 1e6, 0, NB_ALIGN_LEFT};
+        NbParaStyle ps = {st->size, 1e6, 0, NB_ALIGN_LEFT, 0};
         NbLines lines;
         nb_text_break(f->fonts, &span, 1, &ps, &lines);
         for (size_t i = 0; i < lines.n; i++)
             for (size_t r = 0; r < lines.lines[i].n; r++)
-                nb_doc_text(f->doc, p, lines.lines[i].runs[r].face, st->size,
-                            x + lines.lines[i].runs[r].x, base, lines.lines[i].runs[r].char_space,
-                            lines.lines[i].runs[r].text);
+                nb_doc_run(f->doc, p, &lines.lines[i].runs[r], st->size, x, base);
         nb_lines_free(&lines);
         nb_buf_free(&b);
     }

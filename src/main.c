@@ -205,7 +205,7 @@ static int S_render(const S_Opts *o, const char *data)
         status = EXIT_SYSTEM;
     }
     if (!o->quiet && !status)
-        fprintf(stderr, "%s: %zu pages, %zu bytes\n", out, doc.npages, len);
+        printf("%s: %zu pages, %zu bytes\n", out, doc.npages, len);
 free_report:
     nb_doc_free(&doc);
     nb_blocks_free(&blocks);

@@ -126,7 +126,7 @@ static int S_paint_page(HPDF_Doc pdf, HPDF_Page page, const NbDoc *doc, const Nb
     if (open) HPDF_Page_Stroke(page);
     HPDF_Page_BeginText(page);
     int cur_face = -1;
-    double cur_size = 0, cur_cs = 0;
+    double cur_size = 0, cur_cs = 0, cur_hs = 1;
     for (size_t i = 0; i < p->n; i++) {
         const NbItem *it = &p->items[i];
         if (it->kind != NB_IT_TEXT) continue;
@@ -142,6 +142,10 @@ static int S_paint_page(HPDF_Doc pdf, HPDF_Page page, const NbDoc *doc, const Nb
         if (it->char_space != cur_cs) {
             HPDF_Page_SetCharSpace(page, (HPDF_REAL)it->char_space);
             cur_cs = it->char_space;
+        }
+        if (it->hscale != cur_hs) {
+            HPDF_Page_SetHorizontalScalling(page, (HPDF_REAL)(it->hscale * 100));
+            cur_hs = it->hscale;
         }
         HPDF_Page_TextOut(page, (HPDF_REAL)it->x, (HPDF_REAL)(H - it->y), it->text);
         S_mark_used(f, it->text);

@@ -40,7 +40,7 @@ NbTable *nb_table_new(NbFonts *fonts, const NbStyle *style, const char *key, con
         if ((size_t)(c->in.row + c->in.rowspan) > t->nrows) t->nrows = (size_t)(c->in.row + c->in.rowspan);
         double w = t->colx[c->in.col + c->in.colspan] - t->colx[c->in.col] - 2 * style->pad_h;
         NbSpan span = {c->text, style->font_role};
-        NbParaStyle ps = {style->size, w, 0, c->in.align};
+        NbParaStyle ps = {style->size, w, 0, c->in.align, 1};
         nb_text_break(fonts, &span, 1, &ps, &c->lines);
     }
     t->rowh = nb_xcalloc(t->nrows ? t->nrows : 1, sizeof *t->rowh);
@@ -81,6 +81,22 @@ double nb_table_rows_height(const NbTable *t, size_t r0, size_t r1)
     return h;
 }
 
+int nb_table_can_break(const NbTable *t, size_t from, size_t r)
+{
+    if (r == 0 || r >= t->nrows) return 1;
+    int numbers = 0;
+    for (size_t i = 0; i < t->ncells; i++) {
+        const NbTCell *c = &t->cells[i];
+        size_t a = (size_t)c->in.row, b = a + (size_t)c->in.rowspan;
+        if (a <= r - 1 && r - 1 < b && c->in.number) numbers = 1;
+        if (a < r && r < b) {
+            size_t start = a > from ? a : from;
+            if (nb_table_rows_height(t, start, r) + 0.01 < S_text_height(t, c)) return 0;
+        }
+    }
+    return numbers;
+}
+
 static void S_draw_text(const NbTable *t, const NbTCell *c, NbDoc *doc, size_t page, double x0,
                         double y0, double h)
 {
@@ -90,8 +106,7 @@ static void S_draw_text(const NbTable *t, const NbTCell *c, NbDoc *doc, size_t p
         double base = top + (double)i * t->leading + (t->leading - t->style.size) / 2 +
                       S_ASCENT * t->style.size;
         for (size_t r = 0; r < L->n; r++)
-            nb_doc_text(doc, page, L->runs[r].face, t->style.size, x0 + t->style.pad_h + L->runs[r].x,
-                        base, L->runs[r].char_space, L->runs[r].text);
+            nb_doc_run(doc, page, &L->runs[r], t->style.size, x0 + t->style.pad_h, base);
     }
 }
 

@@ -40,6 +40,11 @@ void nb_table_free(NbTable *t);
 
 double nb_table_rows_height(const NbTable *t, size_t r0, size_t r1);
 
+/* May a page break fall before row r? Not after a row that holds no numbers (a group
+ * head), and not where a cell spanning the break would be too short for its text
+ * on the page it starts on (from row `from`). */
+int nb_table_can_break(const NbTable *t, size_t from, size_t r);
+
 /* Draw rows [r0, r1) at (x, y) on a page; when repeat_header, the header rows first.
  * Returns the height used. */
 double nb_table_draw(const NbTable *t, NbDoc *doc, size_t page, double x, double y, size_t r0,

@@ -223,14 +223,15 @@ static S_G *S_shape(NbFonts *fonts, const NbSpan *spans, size_t nspans, double s
     return g;
 }
 
-/* Width of glyphs [s, e) set on one line: inner gaps, end mark at half width. */
-static double S_width(const S_G *g, size_t s, size_t e, double size)
+/* Width of glyphs [s, e) set on one line: inner gaps, and with squeeze the end mark at
+ * half width. */
+static double S_width(const S_G *g, size_t s, size_t e, int squeeze)
 {
     while (e > s && g[e - 1].space) e--;
     while (s < e && g[s].space) s++;
     double w = 0;
     for (size_t k = s; k < e; k++) w += g[k].adv + (k + 1 < e ? g[k].gap : 0);
-    if (e > s && g[e - 1].left_ink) w -= 0.5 * size;
+    if (squeeze && e > s && g[e - 1].left_ink) w -= 0.5 * g[e - 1].adv;
     return w;
 }
 
@@ -243,13 +244,13 @@ static size_t S_count_solid(const S_G *g, size_t s, size_t e)
 }
 
 static void S_set_line(const S_G *g, size_t s, size_t e, double x0, double measure, int justify,
-                       double size, NbLine *line)
+                       int squeeze, NbLine *line)
 {
     while (e > s && g[e - 1].space) e--;
     while (s < e && g[s].space) s++;
     memset(line, 0, sizeof *line);
     if (s == e) return;
-    double natural = S_width(g, s, e, size);
+    double natural = S_width(g, s, e, squeeze);
     double per = 0;
     if (justify && natural < measure) {
         size_t points = 0;
@@ -259,23 +260,24 @@ static void S_set_line(const S_G *g, size_t s, size_t e, double x0, double measu
     size_t cap = 0;
     double x = x0;
     NbBuf text = {0};
-    double run_x = x0, run_cs = 0;
+    double run_x = x0, run_cs = 0, run_hs = 1;
     int run_face = -1;
     for (size_t k = s; k < e; k++) {
-        double gap = k + 1 < e ? g[k].gap + ((g[k].stretch || g[k].space) ? per : 0)
-                               : (g[k].left_ink ? -0.5 * size : 0);
-        if (run_face >= 0 && (g[k].face != run_face || gap != run_cs)) {
+        double gap = k + 1 < e ? g[k].gap + ((g[k].stretch || g[k].space) ? per : 0) : 0;
+        /* a squeezed end mark is drawn at half width, so that it also reads as half */
+        double hs = (k + 1 == e && squeeze && g[k].left_ink) ? 0.5 : 1;
+        if (run_face >= 0 && (g[k].face != run_face || gap != run_cs || hs != run_hs)) {
             nb_grow(&line->runs, &cap, line->n + 1, sizeof *line->runs);
-            line->runs[line->n++] = (NbTextRun){run_face, run_x, run_cs, text.s};
+            line->runs[line->n++] = (NbTextRun){run_face, run_x, run_cs, run_hs, text.s};
             text = (NbBuf){0};
             run_face = -1;
         }
-        if (run_face < 0) run_face = g[k].face, run_x = x, run_cs = gap;
+        if (run_face < 0) run_face = g[k].face, run_x = x, run_cs = gap, run_hs = hs;
         nb_utf8_put(&text, g[k].cp);
-        x += g[k].adv + gap;
+        x += g[k].adv * hs + gap;
     }
     nb_grow(&line->runs, &cap, line->n + 1, sizeof *line->runs);
-    line->runs[line->n++] = (NbTextRun){run_face, run_x, run_cs, text.s};
+    line->runs[line->n++] = (NbTextRun){run_face, run_x, run_cs, run_hs, text.s};
     line->width = x - x0;
 }
 
@@ -293,7 +295,7 @@ void nb_text_break(NbFonts *fonts, const NbSpan *spans, size_t nspans, const NbP
         double measure = st->measure - (nl == 0 ? st->indent : 0);
         size_t best = 0, any = 0;
         for (size_t e = s + 1; e <= n; e++) {
-            if (S_width(g, s, e, st->size) > measure + 1e-6) break;
+            if (S_width(g, s, e, st->squeeze_end) > measure + 1e-6) break;
             any = e;
             if (e == n || g[e].brk) best = e;
         }
@@ -307,7 +309,7 @@ void nb_text_break(NbFonts *fonts, const NbSpan *spans, size_t nspans, const NbP
         for (size_t b = starts[nl - 1] - 1; b >= lo; b--)
             if (g[b].brk) {
                 double measure = st->measure - (nl == 2 ? st->indent : 0);
-                if (S_width(g, b, n, st->size) <= measure) starts[nl - 1] = b;
+                if (S_width(g, b, n, st->squeeze_end) <= measure) starts[nl - 1] = b;
                 break;
             }
     }
@@ -317,8 +319,8 @@ void nb_text_break(NbFonts *fonts, const NbSpan *spans, size_t nspans, const NbP
     for (size_t i = 0; i < nl; i++) {
         double x0 = i == 0 ? st->indent : 0;
         int justify = st->align == NB_ALIGN_JUSTIFY && i + 1 < nl;
-        S_set_line(g, starts[i], starts[i + 1], x0, st->measure - x0, justify, st->size,
-                   &out->lines[i]);
+        S_set_line(g, starts[i], starts[i + 1], x0, st->measure - x0, justify,
+                   st->squeeze_end, &out->lines[i]);
         NbLine *L = &out->lines[i];
         double shift = 0;
         if (st->align == NB_ALIGN_CENTER) shift = (st->measure - x0 - L->width) / 2;

@@ -36,6 +36,7 @@ typedef struct {
     int face;
     double x;          /* from the line's start, pt */
     double char_space; /* pt added after every glyph */
+    double hscale;     /* horizontal scale, 1 = as designed */
     char *text;        /* UTF-8 */
 } NbTextRun;
 
@@ -55,6 +56,7 @@ typedef struct {
     double measure;    /* line length, pt */
     double indent;     /* first line, pt */
     NbAlign align;
+    int squeeze_end;   /* a mark at a line end may take half width (narrow table cells) */
 } NbParaStyle;
 
 /* Break a paragraph into lines and set them. */
