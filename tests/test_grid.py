@@ -33,11 +33,15 @@ NUMBER_TEXT = '#'
 # ---------------------------------------------------------------- files
 
 def shared_path(name):
-    """Path of a file in the shared directory (NIANBAO_SHARED, else <repo>/../shared)."""
+    """Path of a spec file: NIANBAO_SHARED, else <repo>/../shared when present, else the copy
+    kept in tests/spec (so the suite also runs on a machine without shared/)."""
     override = os.environ.get('NIANBAO_SHARED')
     if override and os.path.isfile(override):
         return override if name == GRID_FILE else os.path.join(os.path.dirname(override), name)
-    return os.path.join(override or os.path.join(REPO, '..', 'shared'), name)
+    if override:
+        return os.path.join(override, name)
+    beside = os.path.join(REPO, '..', 'shared', name)
+    return beside if os.path.isfile(beside) else os.path.join(REPO, 'tests', 'spec', name)
 
 
 def layout_path(layout_id=LAYOUT_ID):
