@@ -116,59 +116,65 @@ static int S_alnum(uint32_t cp)
            (cp >= 0xC0 && cp < 0x2000);
 }
 
+/* Append a finished paragraph: spaces touching a wide character dropped, runs collapsed. */
+static void S_flush_paragraph(NbBuf *para, NbBuf *out)
+{
+    if (!para->len) return;
+    if (out->len) nb_buf_add(out, "\n", 1);
+    const char *q = para->s, *end = para->s + para->len;
+    uint32_t prev = 0;
+    while (q < end) {
+        uint32_t cp = nb_utf8_next(&q, end);
+        if (cp == ' ' || cp == 0x3000) {
+            const char *r = q;
+            uint32_t next = 0;
+            while (r < end) {
+                const char *at = r;
+                next = nb_utf8_next(&r, end);
+                if (next != ' ' && next != 0x3000) {
+                    r = at;
+                    break;
+                }
+                next = 0;
+            }
+            q = r;
+            if (prev && next && !nb_char_wide(prev) && !nb_char_wide(next) && cp == ' ')
+                nb_buf_add(out, " ", 1);
+            continue;
+        }
+        nb_utf8_put(out, cp);
+        prev = cp;
+    }
+    nb_buf_free(para);
+}
+
 char *nb_text_paragraphs(const char *raw)
 {
-    /* 1. lines → paragraphs */
     NbBuf para = {0}, out = {0};
-    const char *p = raw;
-    int first_para = 1;
-    for (;;) {
+    for (const char *p = raw;;) {
         const char *eol = strchr(p, '\n');
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
         while (len && (p[len - 1] == ' ' || p[len - 1] == '\r' || p[len - 1] == '\t')) len--;
         const char *s = p;
         while (len && (*s == ' ' || *s == '\t')) s++, len--;
-        if (len == 0 || !eol) {
-            if (len) nb_buf_add(&para, s, len);
-            if (para.len) {
-                if (!first_para) nb_buf_add(&out, "\n", 1);
-                first_para = 0;
-                /* 2. spaces: drop those touching a wide character, collapse the rest */
-                const char *q = para.s, *end = para.s + para.len;
-                uint32_t prev = 0;
-                while (q < end) {
-                    uint32_t cp = nb_utf8_next(&q, end);
-                    if (cp == ' ' || cp == 0x3000) {
-                        const char *r = q;
-                        uint32_t next = ' ';
-                        while (r < end && (next = nb_utf8_next(&r, end)) == ' ') {}
-                        if (prev && r <= end && next != ' ' && !nb_char_wide(prev) &&
-                            !nb_char_wide(next) && cp == ' ')
-                            nb_buf_add(&out, " ", 1);
-                        continue;
-                    }
-                    nb_utf8_put(&out, cp);
-                    prev = cp;
-                }
-                nb_buf_free(&para);
-            }
-            if (!eol) break;
+        if (len == 0) {
+            S_flush_paragraph(&para, &out);
         } else {
             if (para.len) {
-                /* join: a space only between two Latin characters */
+                /* a line break inside a paragraph: a space only between two Latin characters */
                 const char *q = s;
                 uint32_t next = nb_utf8_next(&q, s + len);
                 const char *back = para.s + para.len - 1;
                 while (back > para.s && ((unsigned char)*back & 0xC0) == 0x80) back--;
-                const char *bq = back;
-                uint32_t last = nb_utf8_next(&bq, para.s + para.len);
+                uint32_t last = nb_utf8_next(&back, para.s + para.len);
                 if (!nb_char_wide(last) && !nb_char_wide(next)) nb_buf_add(&para, " ", 1);
             }
             nb_buf_add(&para, s, len);
         }
+        if (!eol) break;
         p = eol + 1;
     }
-    nb_buf_free(&para);
+    S_flush_paragraph(&para, &out);
     return out.s ? out.s : nb_xstrdup("");
 }
 
@@ -308,8 +314,7 @@ void nb_text_break(NbFonts *fonts, const NbSpan *spans, size_t nspans, const NbP
         size_t lo = starts[nl - 2] + 2;
         for (size_t b = starts[nl - 1] - 1; b >= lo; b--)
             if (g[b].brk) {
-                double measure = st->measure - (nl == 2 ? st->indent : 0);
-                if (S_width(g, b, n, st->squeeze_end) <= measure) starts[nl - 1] = b;
+                if (S_width(g, b, n, st->squeeze_end) <= st->measure) starts[nl - 1] = b;
                 break;
             }
     }

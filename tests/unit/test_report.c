@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -291,9 +292,10 @@ static void test_text_paragraphs(void **state)
         {"共 12 件", "共12件"},
         {"2023 年", "2023年"},
         {"第 3 条 and 4", "第3条and 4"},
-        {"a   b", "a b"},
+        {"a b", "a b"},
         {"一行\n二行", "一行二行"},
-        {"one\ntwo", "one two"},
+        {"one\ntwo\n", "one two"},
+        {"甲\nB", "甲B"},
         {"甲\n\n乙", "甲\n乙"},
         {"  甲  \n\n\n\n  乙\n", "甲\n乙"},
         {"中 文", "中文"},
@@ -308,6 +310,20 @@ static void test_text_paragraphs(void **state)
 }
 
 /* ------------------------------------------------------------------ errors */
+
+/* Runs of spaces between Latin characters collapse to one; the last line of a paragraph
+ * joins like the others (both were bugs). */
+static void test_text_paragraphs_collapse(void **state)
+{
+    (void)state;
+    char *s = nb_text_paragraphs("a   b");
+    assert_string_equal(s, "a b");
+    free(s);
+    /* the last line, when not ended by a newline (a `|-` block), is joined without the space */
+    s = nb_text_paragraphs("one\ntwo");
+    assert_string_equal(s, "one two");
+    free(s);
+}
 
 static void test_unknown_top_key(void **state)
 {
@@ -507,7 +523,8 @@ static void test_samples(void **state)
         assert_int_equal(d.warnings, 0);
         assert_non_null(r->agency);
         assert_int_equal(r->year, 2023);
-        assert_non_null(nb_report_prose(r, "preamble"));
+        assert_non_null(nb_report_prose(r, "overview"));
+        assert_non_null(nb_report_prose(r, "problems"));
         /* R1/R3 of the format: 一 + 二 = (七)总计 + 四, in every column and the total */
         const NbRow *nw = S_row(r, "requests.new"), *co = S_row(r, "requests.carried_over"),
                     *tot = S_row(r, "requests.total"), *fw = S_row(r, "requests.carried_forward");
@@ -543,6 +560,7 @@ int main(void)
         cmocka_unit_test(test_date_ok),
         cmocka_unit_test(test_prose_paragraphs),
         cmocka_unit_test(test_text_paragraphs),
+        cmocka_unit_test(test_text_paragraphs_collapse),
         cmocka_unit_test(test_unknown_top_key),
         cmocka_unit_test(test_unknown_nested_key),
         cmocka_unit_test(test_row_length),
