@@ -26,17 +26,17 @@ static void S_cover(S_Ctx *c, const char *text, int role, NbMark at, const char 
             continue;
         }
         const char *why = NULL;
-        if (cp > 0xFFFF) why = "is beyond U+FFFF, which the PDF library cannot draw";
-        else if (cp >= 0x20 && nb_fonts_face(c->fonts, role, cp) < 0)
-            why = "is in none of the installed fonts";
-        else if (cp < 0x20) why = "is a control character";
+        if (cp > 0xFFFF)
+            why = "is beyond U+FFFF, which the PDF library cannot draw; replace it with a common form";
+        else if (cp < 0x20) why = "is a control character; remove it";
+        else if (nb_fonts_face(c->fonts, role, cp) < 0)
+            why = "is in none of the installed fonts; replace it, or add a font that has it "
+                  "(fonts/ or --fonts DIR)";
         if (why) {
             NbBuf ch = {0};
             if (cp >= 0x20) nb_utf8_put(&ch, cp);
-            nb_diag_add(c->diag, NB_ERROR, at,
-                        "%s%s%s: the character %s (U+%04X) %s; replace it (e.g. with a common "
-                        "form) or add a font that has it with --fonts",
-                        where, line ? " paragraph " : "", "", ch.s ? ch.s : "", cp, why);
+            nb_diag_add(c->diag, NB_ERROR, at, "%s, paragraph %d: the character %s (U+%04X) %s",
+                        where, line + 1, ch.s ? ch.s : "", cp, why);
             nb_buf_free(&ch);
             c->ok = 0;
         }
@@ -97,7 +97,6 @@ static void S_prose(S_Ctx *c, const char *key)
     if (!p) return;
     char *where = nb_xasprintf("%s", key);
     S_cover(c, p->text, c->l->styles[NB_ST_BODY].font_role, p->mark, where);
-    S_cover(c, p->text, c->l->styles[NB_ST_HEADING2].font_role, p->mark, where);
     free(where);
     char *copy = nb_xstrdup(p->text);
     char *save = NULL;

@@ -118,6 +118,7 @@ static void S_row(S_Ctx *c, const NbYNode *n, int fi)
     NbRow *row = &c->r->rows[fi];
     row->given = 1;
     row->mark = n->mark;
+    row->mark.file = c->r->file; /* the parsed document's name dies with it */
     size_t given = n->kind == NB_Y_SEQ ? n->n : 1;
     if (n->kind == NB_Y_MAP || (n->kind == NB_Y_SCALAR && f->count != 1)) {
         nb_diag_add(c->diag, NB_ERROR, n->mark, "%s (%s): a list of %d numbers is expected, like [%s]",
@@ -228,6 +229,7 @@ static void S_prose(S_Ctx *c, const NbYNode *n, const char *key)
     p->key = nb_xstrdup(key);
     p->text = nb_text_paragraphs(n->str);
     p->mark = n->mark;
+    p->mark.file = r->file;
 }
 
 static void S_date(S_Ctx *c, const NbYNode *n)
@@ -294,7 +296,7 @@ static void S_top(S_Ctx *c, const NbYNode *root)
             S_date(c, v);
         } else if (strcmp(key, "seal") == 0) {
             char *s = S_text(c, v, key);
-            if (s) r->seal = S_dir_join(r->file, s), r->seal_mark = v->mark;
+            if (s) r->seal = S_dir_join(r->file, s), r->seal_mark = v->mark, r->seal_mark.file = r->file;
             free(s);
         } else if (S_is_prose_key(c->l, key)) {
             S_prose(c, v, key);
