@@ -197,25 +197,13 @@ static void S_table(S_Flow *f, const NbBlock *b)
     S_snap(f);
 }
 
-static double S_text_width(S_Flow *f, const char *text, const NbStyle *st)
+/* A short text (a name, a date, a page number) set as one unbroken line. */
+static double S_one_line(S_Flow *f, const char *text, const NbStyle *st, NbLines *out)
 {
     NbSpan span = {text, st->font_role};
     NbParaStyle ps = {st->size, 1e6, 0, NB_ALIGN_LEFT, 0};
-    NbLines lines;
-    nb_text_break(f->fonts, &span, 1, &ps, &lines);
-    double w = lines.n ? lines.lines[0].width : 0;
-    nb_lines_free(&lines);
-    return w;
-}
-
-static void S_text_at(S_Flow *f, const char *text, const NbStyle *st, double x)
-{
-    NbSpan span = {text, st->font_role};
-    NbParaStyle ps = {st->size, 1e6, 0, NB_ALIGN_LEFT, 0};
-    NbLines lines;
-    nb_text_break(f->fonts, &span, 1, &ps, &lines);
-    if (lines.n) S_line(f, &lines.lines[0], st, f->l->pitch, x);
-    nb_lines_free(&lines);
+    nb_text_break(f->fonts, &span, 1, &ps, out);
+    return out->n ? out->lines[0].width : 0;
 }
 
 /* GB/T 9704 §7.3.5.2 (no seal): the name 2 characters from the right, one line below the
@@ -224,16 +212,19 @@ static void S_signature(S_Flow *f, const NbBlock *b)
 {
     const NbStyle *st = &f->l->styles[NB_ST_SIGNATURE];
     double em = st->size, right = f->doc->ta_x1 - 2 * em;
-    int lines = b->date ? 3 : 2;
-    if (S_fit(f, f->l->pitch) < (size_t)lines) S_new_page(f);
+    int need = b->date ? 3 : 2;
+    if (S_fit(f, f->l->pitch) < (size_t)need) S_new_page(f);
     else f->y += f->l->pitch;
-    double wn = S_text_width(f, b->name, st);
-    double wd = b->date ? S_text_width(f, b->date, st) : 0;
+    NbLines name, date = {0};
+    double wn = S_one_line(f, b->name, st, &name);
+    double wd = b->date ? S_one_line(f, b->date, st, &date) : 0;
     double xn = right - wn, xd = xn + 2 * em;
     if (xd + wd > right) xd = right - wd, xn = xd - 2 * em;
     if (xn < f->doc->ta_x0) xn = f->doc->ta_x0;
-    S_text_at(f, b->name, st, xn);
-    if (b->date) S_text_at(f, b->date, st, xd);
+    if (name.n) S_line(f, &name.lines[0], st, f->l->pitch, xn);
+    if (date.n) S_line(f, &date.lines[0], st, f->l->pitch, xd);
+    nb_lines_free(&name);
+    nb_lines_free(&date);
 }
 
 static void S_page_numbers(S_Flow *f)
@@ -250,19 +241,15 @@ static void S_page_numbers(S_Flow *f)
         } else {
             nb_buf_puts(&b, t);
         }
-        double w = S_text_width(f, b.s, st);
+        NbLines lines;
+        double w = S_one_line(f, b.s, st, &lines);
         double x = (p % 2 == 0) ? f->doc->ta_x1 - l->page_number_inset - w
                                 : f->doc->ta_x0 + l->page_number_inset;
         /* the dash sits mid-em: its line lies `below` under the type area */
         double base = f->doc->ta_y1 + l->page_number_below + (S_ASCENT - 0.5) * st->size;
-        NbSpan span = {b.s, st->font_role};
-        NbParaStyle ps = {st->size, 1e6, 0, NB_ALIGN_LEFT, 0};
-        NbLines lines;
-        nb_text_break(f->fonts, &span, 1, &ps, &lines);
-        for (size_t i = 0; i < lines.n; i++)
-            for (size_t r = 0; r < lines.lines[i].n; r++)
-                nb_doc_run(f->doc, p, &lines.lines[i].runs[r], st->size, x, base);
-        nb_lines_free(&lines);
+        for (size_t r = 0; lines.n && r < lines.lines[0].n; r++)
+            nb_doc_run(f->doc, p, &lines.lines[0].runs[r], st->size, x, base);
+    nb_lines_free(&lines);
         nb_buf_free(&b);
     }
 }

@@ -224,7 +224,7 @@ static void S_prose(S_Ctx *c, const NbYNode *n, const char *key)
         return;
     }
     NbReport *r = c->r;
-    nb_grow(&r->prose, &(size_t){r->nprose}, r->nprose + 1, sizeof *r->prose);
+    nb_grow(&r->prose, &r->prose_cap, r->nprose + 1, sizeof *r->prose);
     NbProse *p = &r->prose[r->nprose++];
     p->key = nb_xstrdup(key);
     p->text = nb_text_paragraphs(n->str);

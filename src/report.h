@@ -34,7 +34,7 @@ typedef struct {
     char *seal;     /* path resolved against the report's folder, or NULL */
     NbMark seal_mark;
     NbProse *prose;
-    size_t nprose;
+    size_t nprose, prose_cap;
     NbRow *rows;    /* layout->nfields entries */
     size_t nrows;
 } NbReport;
