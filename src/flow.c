@@ -70,7 +70,8 @@ static void S_line(S_Flow *f, const NbLine *L, const NbStyle *st, double pitch, 
 static void S_break(S_Flow *f, const NbBlock *b, NbLines *out)
 {
     const NbStyle *st = &f->l->styles[b->style];
-    NbParaStyle ps = {st->size, f->measure, st->indent, st->align, 0};
+    NbParaStyle ps = {st->size, f->measure, st->indent, st->align, 1,
+                      st->grid ? f->l->char_pitch : 0, 0};
     nb_text_break(f->fonts, b->spans, b->nspans, &ps, out);
 }
 
@@ -95,12 +96,25 @@ static void S_para(S_Flow *f, const NbBlock *b)
             continue;
         }
         size_t take = left <= fit ? left : fit;
-        if (take < left && left - take == 1 && take >= 2) take--; /* no lone last line */
+        if (take < left && left - take == 1) { /* no lone last line at the top of a page */
+            if (take >= 3 || (take == 2 && i > 0)) take--;
+            else if (i == 0 && f->y > f->doc->ta_y0 + 1e-6) { /* 2 + 1 or 1 + 2: move it all */
+                S_new_page(f);
+                continue;
+            }
+        }
         for (size_t k = 0; k < take; k++) S_line(f, &lines.lines[i + k], st, pitch, f->doc->ta_x0);
         i += take;
         if (i < lines.n) S_new_page(f);
     }
     nb_lines_free(&lines);
+}
+
+/* A table starts with its header rows and at least two rows of figures. */
+static size_t S_table_min(const NbTable *t)
+{
+    size_t m = (size_t)t->header_rows + 2;
+    return m < t->nrows ? m : t->nrows;
 }
 
 /* Height of what must stay with a heading: two lines of text or a table's head. */
@@ -109,8 +123,7 @@ static double S_keep_height(const S_Flow *f, const NbBlock *next)
     if (!next) return 0;
     if (next->type == NB_B_TABLE) {
         const NbTable *t = next->table;
-        size_t first = (size_t)t->header_rows + 1;
-        return f->l->styles[NB_ST_TABLE].space_before + nb_table_rows_height(t, 0, first);
+        return f->l->styles[NB_ST_TABLE].space_before + nb_table_page_height(t, 0, S_table_min(t));
     }
     if (next->type == NB_B_PARA) return 2 * S_pitch(f, next->style);
     return S_pitch(f, next->style);
@@ -129,39 +142,126 @@ static void S_heading(S_Flow *f, const NbBlock *b, const NbBlock *next)
     nb_lines_free(&lines);
 }
 
+/* Is a title break before text[at] between words? Without a dictionary: before a number
+ * (the year), or after a character that ends a unit's name (…办事处, …人民政府, …局). */
+static int S_word_boundary(const char *text, size_t at)
+{
+    static const char *const ends[] = {"处", "府", "局", "委", "会", "院", "厅", "部", "室",
+                                       "区", "县", "市", "镇", "乡", "村", "所", "站", "心",
+                                       "司", "馆", "队", "办"};
+    if (text[at] >= '0' && text[at] <= '9') return 1;
+    for (size_t k = 0; k < sizeof ends / sizeof *ends; k++) {
+        size_t n = strlen(ends[k]);
+        if (at >= n && memcmp(text + at - n, ends[k], n) == 0) return 1;
+    }
+    return 0;
+}
+
+/* A title too long for one line, in two lines of balanced length broken between words
+ * (the 梯形 of GB/T 9704); NULL when no two-line break fits. */
+static char *S_title_balanced(S_Flow *f, const char *text, int role, double size)
+{
+    size_t n = strlen(text), best_at = 0;
+    double best = 1e18;
+    const char *end = text + n;
+    for (const char *p = text; p < end;) {
+        const char *at = p;
+        uint32_t prev = 0, cp;
+        if (at > text) {
+            const char *q = at - 1;
+            while (q > text && ((unsigned char)*q & 0xC0) == 0x80) q--;
+            prev = nb_utf8_next(&q, end);
+        }
+        cp = nb_utf8_next(&p, end);
+        if (at == text || nb_char_no_start(cp) || nb_char_no_end(prev) ||
+            (!nb_char_wide(prev) && !nb_char_wide(cp)))
+            continue;
+        size_t off = (size_t)(at - text);
+        char *a = nb_xstrndup(text, off);
+        NbSpan sa = {a, role}, sb = {at, role};
+        NbParaStyle ps = {size, 1e6, 0, NB_ALIGN_LEFT, 0, 0, 0};
+        NbLines la, lb;
+        nb_text_break(f->fonts, &sa, 1, &ps, &la);
+        nb_text_break(f->fonts, &sb, 1, &ps, &lb);
+        double wa = la.n ? la.lines[0].width : 0, wb = lb.n ? lb.lines[0].width : 0;
+        nb_lines_free(&la);
+        nb_lines_free(&lb);
+        free(a);
+        if (wa > f->measure || wb > f->measure) continue;
+        double score = fabs(wa - wb) + (S_word_boundary(text, off) ? 0 : 4 * size);
+        if (score < best) best = score, best_at = off;
+    }
+    if (!best_at) return NULL;
+    char *out = nb_xmalloc(n + 2);
+    memcpy(out, text, best_at);
+    out[best_at] = '|';
+    memcpy(out + best_at + 1, text + best_at, n - best_at + 1);
+    return out;
+}
+
+/* The title, centred: on one line if it fits, else at the '|' the data gives, else in
+ * two balanced lines; a piece still too long is broken as a paragraph. */
 static void S_title(S_Flow *f, const NbBlock *b)
 {
     const NbStyle *st = &f->l->styles[b->style];
     double pitch = S_pitch(f, b->style);
-    NbParaStyle ps = {st->size, f->measure, 0, NB_ALIGN_CENTER, 0};
-    const char *text = b->spans[0].text;
-    /* one line if it fits; else one line per '|' piece, each broken if still too long */
-    char *whole = nb_xstrdup(text);
-    char *w = whole;
-    for (const char *p = text; *p; p++)
-        if (*p != '|') *w++ = *p;
-    *w = 0;
-    NbSpan span = {whole, b->spans[0].role};
+    int role = b->spans[0].role;
+    NbParaStyle ps = {st->size, f->measure, 0, NB_ALIGN_CENTER, 0, 0, 0};
+    NbBuf whole = {0};
+    for (const char *p = b->spans[0].text; *p; p++)
+        if (*p != '|') nb_buf_add(&whole, p, 1);
+    NbSpan span = {whole.s ? whole.s : "", role};
     NbLines lines;
     nb_text_break(f->fonts, &span, 1, &ps, &lines);
-    if (lines.n > 1 && strchr(text, '|')) {
+    char *pieces = NULL;
+    if (lines.n > 1)
+        pieces = strchr(b->spans[0].text, '|') ? nb_xstrdup(b->spans[0].text)
+                                               : S_title_balanced(f, span.text, role, st->size);
+    if (pieces) {
         nb_lines_free(&lines);
-        char *copy = nb_xstrdup(text);
-        for (char *piece = strtok(copy, "|"); piece; piece = strtok(NULL, "|")) {
-            NbSpan sp = {piece, b->spans[0].role};
+        for (char *piece = strtok(pieces, "|"); piece; piece = strtok(NULL, "|")) {
+            NbSpan sp = {piece, role};
             NbLines pl;
             nb_text_break(f->fonts, &sp, 1, &ps, &pl);
             for (size_t i = 0; i < pl.n; i++) S_line(f, &pl.lines[i], st, pitch, f->doc->ta_x0);
             nb_lines_free(&pl);
         }
-        free(copy);
+        free(pieces);
     } else {
         for (size_t i = 0; i < lines.n; i++) S_line(f, &lines.lines[i], st, pitch, f->doc->ta_x0);
         nb_lines_free(&lines);
     }
-    free(whole);
+    nb_buf_free(&whole);
     f->y += st->space_after;
     S_snap(f);
+}
+
+/* A short text (a name, a date, a page number) set as one unbroken line. */
+static double S_one_line(S_Flow *f, const char *text, const NbStyle *st, NbLines *out)
+{
+    NbSpan span = {text, st->font_role};
+    NbParaStyle ps = {st->size, 1e6, 0, NB_ALIGN_LEFT, 0, st->grid ? f->l->char_pitch : 0, 1};
+    nb_text_break(f->fonts, &span, 1, &ps, out);
+    return out->n ? out->lines[0].width : 0;
+}
+
+/* Where to end a table's part on this page, from row r, with `room` pt: the last break
+ * that fits. A clean break (every split cell tall enough for its label on both sides, and
+ * not a single row carried over) is preferred unless it wastes more than a quarter of the
+ * type area; otherwise the rows of a short part grow to hold the repeated label. */
+static size_t S_table_end(const S_Flow *f, const NbTable *t, size_t r, double room, int continued)
+{
+    size_t loose = r, clean = r;
+    for (size_t e = r + 1; e <= t->nrows; e++) {
+        if (nb_table_page_height(t, r, e) > room + 1e-6) break;
+        if (!nb_table_can_break(t, e)) continue;
+        if (!continued && r == 0 && e < S_table_min(t)) continue;
+        loose = e;
+        if (e == t->nrows || (nb_table_break_clean(t, r, e) && t->nrows - e >= 2)) clean = e;
+    }
+    if (clean == loose || clean == r) return clean == r ? loose : clean;
+    double waste = room - nb_table_page_height(t, r, clean);
+    return waste <= (f->doc->ta_y1 - f->doc->ta_y0) / 4 ? clean : loose;
 }
 
 static void S_table(S_Flow *f, const NbBlock *b)
@@ -172,20 +272,26 @@ static void S_table(S_Flow *f, const NbBlock *b)
     size_t r = 0, head = (size_t)t->header_rows;
     int continued = 0;
     while (r < t->nrows) {
-        double top = continued ? nb_table_rows_height(t, 0, head) : 0;
-        double room = S_bottom(f) - f->y - top + 1e-6;
-        size_t e = r;
-        double h = 0;
-        while (e < t->nrows && h + t->rowh[e] <= room) h += t->rowh[e++];
-        while (e < t->nrows && e > r && !nb_table_can_break(t, r, e)) e--;
-        /* never leave the header alone, nor start with nothing */
-        if (e == r || (!continued && r == 0 && e <= head)) {
+        NbLines label = {0};
+        double lw = continued && f->l->continued ? S_one_line(f, f->l->continued, st, &label) : 0;
+        double top = continued ? (label.n ? t->leading : 0) + nb_table_page_height(t, 0, head) : 0;
+        size_t e = S_table_end(f, t, r, S_bottom(f) - f->y - top, continued);
+        if (e == r) {
             if (f->y > f->doc->ta_y0 + 1e-6) {
+                nb_lines_free(&label);
                 S_new_page(f);
                 continue;
             }
-            e = r + 1; /* a row taller than a page: draw it anyway */
+            e = r + 1; /* a row taller than a page: drawn whole, overflowing */
         }
+        if (label.n) { /* 续表, over the right end of the repeated header */
+            double base = f->y + (t->leading - st->size) / 2 + S_ASCENT * st->size;
+            for (size_t k = 0; k < label.lines[0].n; k++)
+                nb_doc_run(f->doc, f->page, &label.lines[0].runs[k], st->size,
+                           f->doc->ta_x0 + f->measure - lw, base);
+            f->y += t->leading;
+        }
+        nb_lines_free(&label);
         f->y += nb_table_draw(t, f->doc, f->page, f->doc->ta_x0, f->y, r, e, continued);
         r = e;
         if (r < t->nrows) {
@@ -197,21 +303,12 @@ static void S_table(S_Flow *f, const NbBlock *b)
     S_snap(f);
 }
 
-/* A short text (a name, a date, a page number) set as one unbroken line. */
-static double S_one_line(S_Flow *f, const char *text, const NbStyle *st, NbLines *out)
-{
-    NbSpan span = {text, st->font_role};
-    NbParaStyle ps = {st->size, 1e6, 0, NB_ALIGN_LEFT, 0};
-    nb_text_break(f->fonts, &span, 1, &ps, out);
-    return out->n ? out->lines[0].width : 0;
-}
-
 /* GB/T 9704 §7.3.5.2 (no seal): the name 2 characters from the right, one line below the
  * text; the date on the next line, its first character 2 characters right of the name's. */
 static void S_signature(S_Flow *f, const NbBlock *b)
 {
     const NbStyle *st = &f->l->styles[NB_ST_SIGNATURE];
-    double em = st->size, right = f->doc->ta_x1 - 2 * em;
+    double em = st->em, right = f->doc->ta_x1 - 2 * em;
     int need = b->date ? 3 : 2;
     if (S_fit(f, f->l->pitch) < (size_t)need) S_new_page(f);
     else f->y += f->l->pitch;

@@ -146,6 +146,14 @@ static void S_page(S_Ctx *c, const NbYNode *root)
     l->lines = (int)v;
     if (l->lines > 0)
         l->pitch = (l->page_h - l->margin_top - l->margin_bottom) / l->lines;
+    const NbYNode *chars = nb_ymap_get(page, "chars");
+    v = 0;
+    if (chars && (chars->kind != NB_Y_SCALAR || !S_number(chars->str, &v) || v < 1 || v > 200 ||
+                  v != (int)v))
+        S_err(c, chars, "layout: chars must be a whole number of characters per line", NULL);
+    l->chars = (int)v;
+    if (l->chars > 0)
+        l->char_pitch = (l->page_w - l->margin_left - l->margin_right) / l->chars;
     const NbYNode *pn = S_need(c, page, "page_number", NB_Y_MAP);
     if (pn) {
         const NbYNode *t = S_need(c, pn, "text", NB_Y_SCALAR);
@@ -204,7 +212,15 @@ static void S_styles(S_Ctx *c, const NbYNode *root)
         st->size = S_type_size(c, S_need(c, s, "size", NB_Y_SCALAR));
         st->align = S_align(c, nb_ymap_get(s, "align"), NB_ALIGN_LEFT);
         const NbYNode *n;
-        if ((n = nb_ymap_get(s, "indent"))) st->indent = S_length(c, n, st->size, l->pitch);
+        if ((n = nb_ymap_get(s, "grid"))) {
+            if (n->kind != NB_Y_SCALAR || (strcmp(n->str, "true") && strcmp(n->str, "false")))
+                S_err(c, n, "layout: grid is true or false", NULL);
+            else if (strcmp(n->str, "true") == 0 && l->char_pitch <= 0)
+                S_err(c, n, "layout: grid: true needs page.chars (characters per line)", NULL);
+            else st->grid = strcmp(n->str, "true") == 0;
+        }
+        st->em = st->grid ? l->char_pitch : st->size;
+        if ((n = nb_ymap_get(s, "indent"))) st->indent = S_length(c, n, st->em, l->pitch);
         if ((n = nb_ymap_get(s, "leading"))) st->leading = S_length(c, n, st->size, l->pitch);
         if ((n = nb_ymap_get(s, "space_before")))
             st->space_before = S_length(c, n, st->size, l->pitch);
@@ -526,6 +542,13 @@ NbLayout *nb_layout_load(const char *path, NbDiag *diag)
         S_page(&c, root);
         S_fonts(&c, root);
         if (!c.failed) S_styles(&c, root);
+        const NbYNode *n = nb_ymap_get(root, "table_continued");
+        if (n && n->kind != NB_Y_SCALAR)
+            S_err(&c, n, "layout: table_continued is a label such as 续表, or \"\" for none", NULL);
+        else if (n && n->str[0])
+            l->continued = nb_xstrdup(n->str);
+        n = nb_ymap_get(root, "seal_width");
+        l->seal_width = n ? S_length(&c, n, 0, 0) : 42 * S_MM;
         if (!c.failed) S_data(&c, root);
         if (!c.failed) S_tables(&c, root);
         if (!c.failed) S_document(&c, root);
@@ -547,11 +570,14 @@ void nb_layout_scale(NbLayout *l, double f)
     l->margin_left *= f;
     l->margin_right *= f;
     l->pitch *= f;
+    l->char_pitch *= f;
+    l->seal_width *= f;
     l->page_number_below *= f;
     l->page_number_inset *= f;
     for (int i = 0; i < NB_ST_COUNT; i++) {
         NbStyle *s = &l->styles[i];
         s->size *= f;
+        s->em *= f;
         s->indent *= f;
         s->leading *= f;
         s->space_before *= f;
@@ -597,5 +623,6 @@ void nb_layout_free(NbLayout *l)
     free(l->title_template);
     free(l->date_format);
     free(l->page_number_text);
+    free(l->continued);
     free(l);
 }

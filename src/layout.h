@@ -23,6 +23,8 @@ typedef struct {
     double space_before, space_after; /* pt */
     double pad_v, pad_h;  /* table cell padding, pt */
     double rule;          /* table rule width, pt */
+    int grid;             /* full-width characters sit on the page's character grid */
+    double em;            /* a character: the grid pitch on the grid, else the size */
 } NbStyle;
 
 typedef struct {
@@ -74,6 +76,10 @@ typedef struct {
     double margin_top, margin_bottom, margin_left, margin_right;
     int lines;
     double pitch;                          /* body line pitch, pt */
+    int chars;                             /* characters per body line (0 = no grid) */
+    double char_pitch;                     /* type area width / chars, pt */
+    char *continued;                       /* label over a table's continuation, or NULL */
+    double seal_width;                     /* the seal's printed width, pt */
     char *page_number_text;                /* contains {page} */
     double page_number_below, page_number_inset;
     NbFontRole *roles;

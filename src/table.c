@@ -40,7 +40,7 @@ NbTable *nb_table_new(NbFonts *fonts, const NbStyle *style, const char *key, con
         if ((size_t)(c->in.row + c->in.rowspan) > t->nrows) t->nrows = (size_t)(c->in.row + c->in.rowspan);
         double w = t->colx[c->in.col + c->in.colspan] - t->colx[c->in.col] - 2 * style->pad_h;
         NbSpan span = {c->text, style->font_role};
-        NbParaStyle ps = {style->size, w, 0, c->in.align, 1};
+        NbParaStyle ps = {style->size, w, 0, c->in.align, 1, 0, 0};
         nb_text_break(fonts, &span, 1, &ps, &c->lines);
     }
     t->rowh = nb_xcalloc(t->nrows ? t->nrows : 1, sizeof *t->rowh);
@@ -81,20 +81,58 @@ double nb_table_rows_height(const NbTable *t, size_t r0, size_t r1)
     return h;
 }
 
-int nb_table_can_break(const NbTable *t, size_t from, size_t r)
+int nb_table_can_break(const NbTable *t, size_t r)
 {
     if (r == 0 || r >= t->nrows) return 1;
-    int numbers = 0;
     for (size_t i = 0; i < t->ncells; i++) {
         const NbTCell *c = &t->cells[i];
         size_t a = (size_t)c->in.row, b = a + (size_t)c->in.rowspan;
-        if (a <= r - 1 && r - 1 < b && c->in.number) numbers = 1;
-        if (a < r && r < b) {
-            size_t start = a > from ? a : from;
-            if (nb_table_rows_height(t, start, r) + 0.01 < S_text_height(t, c)) return 0;
-        }
+        if (a <= r - 1 && r - 1 < b && c->in.number) return 1;
     }
-    return numbers;
+    return 0;
+}
+
+int nb_table_break_clean(const NbTable *t, size_t from, size_t r)
+{
+    if (r == 0 || r >= t->nrows) return 1;
+    for (size_t i = 0; i < t->ncells; i++) {
+        const NbTCell *c = &t->cells[i];
+        size_t a = (size_t)c->in.row, b = a + (size_t)c->in.rowspan;
+        if (!(a < r && r < b)) continue;
+        double need = S_text_height(t, c) - 0.01;
+        if (nb_table_rows_height(t, a > from ? a : from, r) < need) return 0;
+        if (nb_table_rows_height(t, r, b) < need) return 0;
+    }
+    return 1;
+}
+
+void nb_table_page_heights(const NbTable *t, size_t r0, size_t r1, double *h)
+{
+    for (size_t r = r0; r < r1; r++) h[r - r0] = t->rowh[r];
+    /* fragments of split cells, shortest first, so that a long fragment's growth is
+     * spread over rows a short one has already grown */
+    for (size_t len = 1; len <= r1 - r0; len++)
+        for (size_t i = 0; i < t->ncells; i++) {
+            const NbTCell *c = &t->cells[i];
+            size_t a = (size_t)c->in.row, b = a + (size_t)c->in.rowspan;
+            if (b <= r0 || a >= r1 || (a >= r0 && b <= r1)) continue;
+            size_t va = a > r0 ? a : r0, vb = b < r1 ? b : r1;
+            if (vb - va != len) continue;
+            double have = 0, need = S_text_height(t, c);
+            for (size_t r = va; r < vb; r++) have += h[r - r0];
+            if (need > have)
+                for (size_t r = va; r < vb; r++) h[r - r0] += (need - have) / (double)len;
+        }
+}
+
+double nb_table_page_height(const NbTable *t, size_t r0, size_t r1)
+{
+    if (r1 <= r0) return 0;
+    double *h = nb_xmalloc((r1 - r0) * sizeof *h), sum = 0;
+    nb_table_page_heights(t, r0, r1, h);
+    for (size_t r = r0; r < r1; r++) sum += h[r - r0];
+    free(h);
+    return sum;
 }
 
 static void S_draw_text(const NbTable *t, const NbTCell *c, NbDoc *doc, size_t page, double x0,
@@ -110,42 +148,50 @@ static void S_draw_text(const NbTable *t, const NbTCell *c, NbDoc *doc, size_t p
     }
 }
 
-/* Draw the part of each cell that falls in rows [r0, r1), placed at y for row r0. */
-static void S_draw_rows(const NbTable *t, NbDoc *doc, size_t page, double x, double y, size_t r0,
-                        size_t r1)
+static double S_sum(const double *h, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++) s += h[i];
+    return s;
+}
+
+/* Draw the part of each cell that falls in rows [r0, r1), placed at y for row r0, with
+ * the rows as tall as nb_table_page_heights makes them: a split cell's label is repeated
+ * in each of its parts. */
+static double S_draw_rows(const NbTable *t, NbDoc *doc, size_t page, double x, double y,
+                          size_t r0, size_t r1)
 {
     double w = t->style.rule;
+    double *rh = nb_xmalloc((r1 - r0 + 1) * sizeof *rh);
+    nb_table_page_heights(t, r0, r1, rh);
     for (size_t i = 0; i < t->ncells; i++) {
         const NbTCell *c = &t->cells[i];
         size_t a = (size_t)c->in.row, b = a + (size_t)c->in.rowspan;
         if (b <= r0 || a >= r1) continue;
         size_t va = a > r0 ? a : r0, vb = b < r1 ? b : r1;
         double x0 = x + t->colx[c->in.col], x1 = x + t->colx[c->in.col + c->in.colspan];
-        double y0 = y + nb_table_rows_height(t, r0, va);
-        double h = nb_table_rows_height(t, va, vb), y1 = y0 + h;
+        double y0 = y + S_sum(rh, va - r0);
+        double h = S_sum(rh + (va - r0), vb - va), y1 = y0 + h;
         nb_doc_rule(doc, page, x0, y0, x1, y0, w);
         nb_doc_rule(doc, page, x0, y1, x1, y1, w);
         nb_doc_rule(doc, page, x0, y0, x0, y1, w);
         nb_doc_rule(doc, page, x1, y0, x1, y1, w);
-        /* the label of a cell split by a page break is repeated when it fits */
-        int whole = va == a && vb == b;
-        int show = whole || S_text_height(t, c) <= h + 0.01 || va == a;
-        if (show) S_draw_text(t, c, doc, page, x0, y0, h);
+        S_draw_text(t, c, doc, page, x0, y0, h);
         nb_grow(&doc->boxes, &doc->bcap, doc->nboxes + 1, sizeof *doc->boxes);
         doc->boxes[doc->nboxes++] = (NbCellBox){t->key, t->section, page, c->in.row, c->in.col,
                                                 c->in.rowspan, c->in.colspan, x0, y0, x1, y1,
-                                                show ? c->text : "", c->in.number, va != a};
+                                                c->text, c->in.number, va != a};
     }
+    double used = S_sum(rh, r1 - r0);
+    free(rh);
+    return used;
 }
 
 double nb_table_draw(const NbTable *t, NbDoc *doc, size_t page, double x, double y, size_t r0,
                      size_t r1, int repeat_header)
 {
     double used = 0;
-    if (repeat_header && t->header_rows > 0 && r0 >= (size_t)t->header_rows) {
-        S_draw_rows(t, doc, page, x, y, 0, (size_t)t->header_rows);
-        used = nb_table_rows_height(t, 0, (size_t)t->header_rows);
-    }
-    S_draw_rows(t, doc, page, x, y + used, r0, r1);
-    return used + nb_table_rows_height(t, r0, r1);
+    if (repeat_header && t->header_rows > 0 && r0 >= (size_t)t->header_rows)
+        used = S_draw_rows(t, doc, page, x, y, 0, (size_t)t->header_rows);
+    return used + S_draw_rows(t, doc, page, x, y + used, r0, r1);
 }

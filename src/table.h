@@ -41,11 +41,20 @@ void nb_table_free(NbTable *t);
 double nb_table_rows_height(const NbTable *t, size_t r0, size_t r1);
 
 /* May a page break fall before row r? Not after a row that holds no numbers (a group
- * head), and not where a cell spanning the break would be too short for its text
- * on the page it starts on (from row `from`). */
-int nb_table_can_break(const NbTable *t, size_t from, size_t r);
+ * head such as （三）不予公开's first line would be left without its figures). */
+int nb_table_can_break(const NbTable *t, size_t r);
 
-/* Draw rows [r0, r1) at (x, y) on a page; when repeat_header, the header rows first.
+/* Does a break before row r (the page having started at row `from`) leave every cell it
+ * splits tall enough on both sides to repeat its label without growing any row? */
+int nb_table_break_clean(const NbTable *t, size_t from, size_t r);
+
+/* Heights of rows [r0, r1) set together on one page: as computed, grown evenly where a
+ * part of a split cell is too short for its label (h holds r1 - r0 values). */
+void nb_table_page_heights(const NbTable *t, size_t r0, size_t r1, double *h);
+double nb_table_page_height(const NbTable *t, size_t r0, size_t r1);
+
+/* Draw rows [r0, r1) at (x, y) on a page (heights as nb_table_page_heights); when
+ * repeat_header, the header rows first. Every part of a split cell shows its label.
  * Returns the height used. */
 double nb_table_draw(const NbTable *t, NbDoc *doc, size_t page, double x, double y, size_t r0,
                      size_t r1, int repeat_header);

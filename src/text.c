@@ -181,13 +181,16 @@ char *nb_text_paragraphs(const char *raw)
 typedef struct {
     uint32_t cp;
     int face;
-    double adv;   /* pt */
+    double adv;   /* pt, as set (on the character grid when there is one) */
+    double track; /* adv minus the font's own advance: drawn as character spacing */
     double gap;   /* pt after it when the next glyph is on the same line */
     unsigned char latin, space, brk, stretch, left_ink;
 } S_G;
 
-static S_G *S_shape(NbFonts *fonts, const NbSpan *spans, size_t nspans, double size, size_t *n_out)
+static S_G *S_shape(NbFonts *fonts, const NbSpan *spans, size_t nspans, const NbParaStyle *st,
+                    size_t *n_out)
 {
+    double size = st->size;
     size_t n = 0, cap = 0;
     S_G *g = NULL;
     for (size_t s = 0; s < nspans; s++) {
@@ -202,6 +205,7 @@ static S_G *S_shape(NbFonts *fonts, const NbSpan *spans, size_t nspans, double s
             x->face = nb_fonts_face(fonts, spans[s].role, cp);
             if (x->face < 0) x->face = nb_fonts_role_face(fonts, spans[s].role);
             x->adv = nb_fonts_advance(fonts, x->face, cp) * size;
+            if (st->pitch > 0 && nb_char_wide(cp)) x->track = st->pitch - x->adv, x->adv = st->pitch;
             x->latin = (unsigned char)S_latin(cp);
             x->space = cp == ' ';
             x->left_ink = (unsigned char)nb_char_left_ink(cp);
@@ -210,7 +214,8 @@ static S_G *S_shape(NbFonts *fonts, const NbSpan *spans, size_t nspans, double s
     for (size_t i = 0; i < n; i++) {
         S_G *a = &g[i], *b = i + 1 < n ? &g[i + 1] : NULL;
         if (b) {
-            if ((nb_char_han(a->cp) && S_alnum(b->cp)) || (S_alnum(a->cp) && nb_char_han(b->cp)))
+            if (!st->no_gap && ((nb_char_han(a->cp) && S_alnum(b->cp)) ||
+                                (S_alnum(a->cp) && nb_char_han(b->cp))))
                 a->gap = 0.25 * size;
             else if (a->left_ink && S_wide_punct(b->cp))
                 a->gap = -0.5 * size; /* two marks side by side take 1.5 em */
@@ -256,6 +261,7 @@ static void S_set_line(const S_G *g, size_t s, size_t e, double x0, double measu
     while (s < e && g[s].space) s++;
     memset(line, 0, sizeof *line);
     if (s == e) return;
+    if (squeeze && S_width(g, s, e, 0) <= measure + 1e-6) squeeze = 0; /* only when needed */
     double natural = S_width(g, s, e, squeeze);
     double per = 0;
     if (justify && natural < measure) {
@@ -269,9 +275,15 @@ static void S_set_line(const S_G *g, size_t s, size_t e, double x0, double measu
     double run_x = x0, run_cs = 0, run_hs = 1;
     int run_face = -1;
     for (size_t k = s; k < e; k++) {
-        double gap = k + 1 < e ? g[k].gap + ((g[k].stretch || g[k].space) ? per : 0) : 0;
-        /* a squeezed end mark is drawn at half width, so that it also reads as half */
-        double hs = (k + 1 == e && squeeze && g[k].left_ink) ? 0.5 : 1;
+        double nat = g[k].adv - g[k].track;
+        /* A squeezed end mark, and the first of two adjacent marks, are drawn narrowed so
+         * that their boxes do not overlap what follows: text extraction reads them in
+         * order (poppler starts a new word at an overlap of 0.2 em). */
+        double hs = 1;
+        if (k + 1 == e && squeeze && g[k].left_ink) hs = 0.5;
+        else if (k + 1 < e && g[k].gap < 0) hs = 0.65;
+        double gap = g[k].adv - nat * hs +
+                     (k + 1 < e ? g[k].gap + ((g[k].stretch || g[k].space) ? per : 0) : 0);
         if (run_face >= 0 && (g[k].face != run_face || gap != run_cs || hs != run_hs)) {
             nb_grow(&line->runs, &cap, line->n + 1, sizeof *line->runs);
             line->runs[line->n++] = (NbTextRun){run_face, run_x, run_cs, run_hs, text.s};
@@ -280,11 +292,76 @@ static void S_set_line(const S_G *g, size_t s, size_t e, double x0, double measu
         }
         if (run_face < 0) run_face = g[k].face, run_x = x, run_cs = gap, run_hs = hs;
         nb_utf8_put(&text, g[k].cp);
-        x += g[k].adv * hs + gap;
+        x += nat * hs + gap;
     }
     nb_grow(&line->runs, &cap, line->n + 1, sizeof *line->runs);
     line->runs[line->n++] = (NbTextRun){run_face, run_x, run_cs, run_hs, text.s};
     line->width = x - x0;
+}
+
+/* Demerits of a justified line [s, e): the stretch per stretch point in em, squared, so
+ * that slack spread thinly over several lines costs less than one loose line. */
+static double S_line_cost(const S_G *g, size_t s, size_t e, double measure, const NbParaStyle *st)
+{
+    while (e > s && g[e - 1].space) e--;
+    double natural = S_width(g, s, e, 0), squeeze = 0;
+    if (natural > measure + 1e-6) natural = S_width(g, s, e, 1), squeeze = 5;
+    size_t points = 0;
+    for (size_t k = s; k + 1 < e; k++) points += g[k].stretch || g[k].space;
+    double slack = measure - natural;
+    if (!points) return slack > 0.01 * st->size ? 1e4 : squeeze;
+    double r = slack / (double)points / st->size, b = 1 + 1000 * r * r;
+    return b * b + squeeze;
+}
+
+/* Total-fit line breaking (after Knuth and Plass) for justified text: the breaks that
+ * minimise the paragraph's demerits, so that a long number or word that cannot break
+ * does not leave one line stretched wide. Returns the number of lines; starts[] gets
+ * each line's first glyph. */
+static size_t S_break_optimal(const S_G *g, size_t n, const NbParaStyle *st, size_t *starts)
+{
+    double *best = nb_xmalloc((n + 1) * sizeof *best);
+    size_t *from = nb_xmalloc((n + 1) * sizeof *from);
+    for (size_t i = 0; i <= n; i++) best[i] = -1;
+    best[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (best[i] < 0) continue;
+        size_t s = i;
+        while (s < n && g[s].space) s++;
+        if (s >= n) { /* only spaces left */
+            if (best[n] < 0 || best[i] < best[n]) best[n] = best[i], from[n] = i;
+            continue;
+        }
+        double measure = st->measure - (i == 0 ? st->indent : 0);
+        size_t any = 0, legal = 0;
+        for (size_t e = s + 1; e <= n; e++) {
+            if (S_width(g, s, e, st->squeeze_end) > measure + 1e-6) break;
+            any = e;
+            if (e < n && !g[e].brk) continue;
+            legal = 1;
+            double c;
+            if (e == n) c = (i > 0 && S_count_solid(g, s, n) < 2) ? 1e5 : 0; /* a lone last character */
+            else c = S_line_cost(g, s, e, measure, st);
+            if (best[e] < 0 || best[i] + c < best[e]) best[e] = best[i] + c, from[e] = i;
+        }
+        if (!legal) { /* nothing breaks legally: cut where it fits */
+            size_t e = any ? any : s + 1;
+            if (best[e] < 0 || best[i] + 1e7 < best[e]) best[e] = best[i] + 1e7, from[e] = i;
+        }
+    }
+    size_t nl = 0;
+    for (size_t e = n; e > 0; e = from[e]) nl++;
+    size_t k = nl;
+    for (size_t e = n; e > 0; e = from[e]) {
+        size_t s = from[e];
+        while (s < n && g[s].space) s++;
+        starts[--k] = s;
+    }
+    /* a break inside trailing spaces can leave an empty last line */
+    if (nl && starts[nl - 1] >= n) nl--;
+    free(best);
+    free(from);
+    return nl;
 }
 
 void nb_text_break(NbFonts *fonts, const NbSpan *spans, size_t nspans, const NbParaStyle *st,
@@ -292,9 +369,10 @@ void nb_text_break(NbFonts *fonts, const NbSpan *spans, size_t nspans, const NbP
 {
     memset(out, 0, sizeof *out);
     size_t n;
-    S_G *g = S_shape(fonts, spans, nspans, st->size, &n);
+    S_G *g = S_shape(fonts, spans, nspans, st, &n);
     size_t *starts = nb_xmalloc((n + 2) * sizeof *starts);
     size_t nl = 0, s = 0;
+    if (st->align == NB_ALIGN_JUSTIFY) nl = S_break_optimal(g, n, st, starts), s = n;
     while (s < n) {
         while (s < n && g[s].space) s++;
         if (s >= n) break;

@@ -56,7 +56,9 @@ typedef struct {
     double measure;    /* line length, pt */
     double indent;     /* first line, pt */
     NbAlign align;
-    int squeeze_end;   /* a mark at a line end may take half width (narrow table cells) */
+    int squeeze_end;   /* a mark at a line end may take half width when the line needs it */
+    double pitch;      /* advance of a full-width character (a character grid); 0 = the font's */
+    int no_gap;        /* no ¼ em between Han and Latin or digits (a date: 2024年1月20日) */
 } NbParaStyle;
 
 /* Break a paragraph into lines and set them. */

@@ -154,16 +154,66 @@ static void test_can_break(void **state)
     (void)state;
     NbTable *t = S_table();
     /* the table's edges are always fine */
-    assert_true(nb_table_can_break(t, 0, 0));
-    assert_true(nb_table_can_break(t, 0, 5));
-    /* after a row of numbers (row 2), with no cell spanning the break */
-    assert_true(nb_table_can_break(t, 0, 3));
+    assert_true(nb_table_can_break(t, 0));
+    assert_true(nb_table_can_break(t, 5));
+    /* after a row of numbers */
+    assert_true(nb_table_can_break(t, 3));
+    assert_true(nb_table_can_break(t, 2));
     /* not after a group head without numbers (row 3), nor after the header row */
-    assert_false(nb_table_can_break(t, 0, 4));
-    assert_false(nb_table_can_break(t, 0, 1));
-    /* not through the 2-row label when row 1 alone is too short for its text */
+    assert_false(nb_table_can_break(t, 4));
+    assert_false(nb_table_can_break(t, 1));
+    nb_table_free(t);
+}
+
+static void test_break_clean(void **state)
+{
+    (void)state;
+    NbTable *t = S_table();
+    /* through the 2-row label, whose text needs both rows: never clean */
     assert_true(t->rowh[1] + EPS < S_text_h(t, 2));
-    assert_false(nb_table_can_break(t, 0, 2));
+    assert_true(t->rowh[2] + EPS < S_text_h(t, 2));
+    assert_false(nb_table_break_clean(t, 0, 2));
+    /* breaks that split no cell are clean */
+    assert_true(nb_table_break_clean(t, 0, 3));
+    assert_true(nb_table_break_clean(t, 0, 4));
+    assert_true(nb_table_break_clean(t, 1, 5));
+    nb_table_free(t);
+
+    /* a tall spanning cell (rows 0–5) with a short label: clean once each side holds it */
+    static const NbCellIn tall[] = {
+        {0, 0, 6, 1, "组", NB_ALIGN_CENTER, 0}, {0, 1, 1, 1, "1", NB_ALIGN_CENTER, 1},
+        {1, 1, 1, 1, "2", NB_ALIGN_CENTER, 1},  {2, 1, 1, 1, "3", NB_ALIGN_CENTER, 1},
+        {3, 1, 1, 1, "4", NB_ALIGN_CENTER, 1},  {4, 1, 1, 1, "5", NB_ALIGN_CENTER, 1},
+        {5, 1, 1, 1, "6", NB_ALIGN_CENTER, 1},
+    };
+    static const double cols[] = {40, -1};
+    t = nb_table_new(S_fonts, S_style(), "t", "三", cols, 2, tall, 7, 0, 200);
+    for (size_t r = 1; r < 6; r++) assert_true(nb_table_break_clean(t, 0, r));
+    /* a part that began on an earlier page (row 3) and ends at row 4 holds it too */
+    assert_true(nb_table_break_clean(t, 3, 4));
+    nb_table_free(t);
+}
+
+static void test_page_heights(void **state)
+{
+    (void)state;
+    NbTable *t = S_table();
+    double h[5];
+    /* the whole table: heights as computed */
+    nb_table_page_heights(t, 0, 5, h);
+    for (size_t r = 0; r < 5; r++) assert_true(fabs(h[r] - t->rowh[r]) < EPS);
+    assert_true(fabs(nb_table_page_height(t, 0, 5) - nb_table_rows_height(t, 0, 5)) < EPS);
+    /* rows 0–1 on one page: row 1 grows to hold the split label's text */
+    nb_table_page_heights(t, 0, 2, h);
+    assert_true(fabs(h[0] - t->rowh[0]) < EPS);
+    assert_true(fabs(h[1] - S_text_h(t, 2)) < EPS);
+    /* rows 2–4: row 2 grows likewise; rows 3 and 4 do not */
+    nb_table_page_heights(t, 2, 5, h);
+    assert_true(fabs(h[0] - S_text_h(t, 2)) < EPS);
+    assert_true(fabs(h[1] - t->rowh[3]) < EPS);
+    assert_true(fabs(h[2] - t->rowh[4]) < EPS);
+    assert_true(fabs(nb_table_page_height(t, 2, 5) - (h[0] + h[1] + h[2])) < EPS);
+    assert_true(fabs(nb_table_page_height(t, 3, 3)) < EPS);
     nb_table_free(t);
 }
 
@@ -190,8 +240,12 @@ static void S_check_box(const NbTable *t, const NbCellBox *b, size_t page, doubl
     assert_true(fabs(b->x1 - (x + t->colx[c->col + c->colspan])) < EPS);
     size_t va = (size_t)c->row > top ? (size_t)c->row : top;
     size_t vb = (size_t)(c->row + c->rowspan) < bottom ? (size_t)(c->row + c->rowspan) : bottom;
-    assert_true(fabs(b->y0 - (y + nb_table_rows_height(t, top, va))) < EPS);
-    assert_true(fabs(b->y1 - b->y0 - nb_table_rows_height(t, va, vb)) < EPS);
+    double h[8], y0 = y, hv = 0;
+    nb_table_page_heights(t, top, bottom, h);
+    for (size_t r = top; r < va; r++) y0 += h[r - top];
+    for (size_t r = va; r < vb; r++) hv += h[r - top];
+    assert_true(fabs(b->y0 - y0) < EPS);
+    assert_true(fabs(b->y1 - b->y0 - hv) < EPS);
     assert_int_equal(b->continued, va != (size_t)c->row);
 }
 
@@ -242,8 +296,10 @@ static void test_draw_continued(void **state)
     double h0 = nb_table_draw(t, &doc, p0, 50, 80, 0, 2, 1);
     size_t n0 = doc.nboxes;
     double h1 = nb_table_draw(t, &doc, p1, 50, 80, 2, 5, 1);
-    assert_true(fabs(h0 - nb_table_rows_height(t, 0, 2)) < EPS);
-    assert_true(fabs(h1 - t->rowh[0] - nb_table_rows_height(t, 2, 5)) < EPS);
+    assert_true(fabs(h0 - nb_table_page_height(t, 0, 2)) < EPS);
+    assert_true(fabs(h1 - t->rowh[0] - nb_table_page_height(t, 2, 5)) < EPS);
+    /* both parts of the split label grew to hold it */
+    assert_true(h0 > nb_table_rows_height(t, 0, 2) + EPS);
     /* page 1: the header (2 cells), the 2-row label, row 1's two numbers */
     assert_int_equal(n0, 5);
     for (size_t i = 0; i < n0; i++) S_check_box(t, &doc.boxes[i], p0, 50, 80, 0, 2);
@@ -266,9 +322,10 @@ static void test_draw_continued(void **state)
             cont++;
             assert_int_equal(b->row, 1);
             assert_int_equal(b->rowspan, 2);
-            /* its text does not fit in row 2 alone: not repeated */
+            /* its text did not fit in row 2 alone: the row grew and the label is repeated */
             assert_true(t->rowh[2] + EPS < S_text_h(t, 2));
-            assert_string_equal(b->text, "");
+            assert_true(b->y1 - b->y0 + EPS >= S_text_h(t, 2));
+            assert_string_equal(b->text, LONG);
         }
     }
     assert_int_equal(header, 2);
@@ -351,7 +408,7 @@ static void test_layout_grids(void **state)
                         S_text_h(t, k));
         }
         for (size_t r = 1; r < t->nrows; r++)
-            if (nb_table_can_break(t, 0, r)) {
+            if (nb_table_can_break(t, r)) {
                 int nums = 0;
                 for (size_t k = 0; k < ts->ncells; k++)
                     if (!ts->cells[k].text && ts->cells[k].row <= (int)r - 1 &&
@@ -370,6 +427,8 @@ int main(void)
         cmocka_unit_test(test_columns),
         cmocka_unit_test(test_row_heights),
         cmocka_unit_test(test_can_break),
+        cmocka_unit_test(test_break_clean),
+        cmocka_unit_test(test_page_heights),
         cmocka_unit_test(test_draw_whole),
         cmocka_unit_test(test_draw_continued),
         cmocka_unit_test(test_layout_grids),

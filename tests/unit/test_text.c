@@ -161,7 +161,7 @@ typedef struct {
 static void S_break(S_Set *s, const char *para, double indent, NbAlign align)
 {
     NbSpan span = {para, S_role};
-    NbParaStyle st = {SIZE, MEASURE, indent, align, 0};
+    NbParaStyle st = {SIZE, MEASURE, indent, align, 0, 0, 0};
     nb_text_break(S_fonts, &span, 1, &st, &s->lines);
     s->n = s->lines.n;
     s->text = nb_xcalloc(s->n ? s->n : 1, sizeof *s->text);
