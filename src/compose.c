@@ -162,6 +162,7 @@ int nb_compose(const NbReport *r, const NbLayout *l, NbFonts *fonts, NbBlocks *o
             NbBlock *b = nb_blocks_add(out, NB_B_SIGNATURE, NB_ST_SIGNATURE);
             b->name = nb_xstrdup(r->agency);
             if (r->has_date) b->date = S_date(l, r->date_y, r->date_m, r->date_d);
+            if (r->seal_image.w) b->seal = &r->seal_image;
             break;
         }
         }

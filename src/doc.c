@@ -42,6 +42,15 @@ void nb_doc_rule(NbDoc *d, size_t page, double x0, double y0, double x1, double 
     it->x = x0, it->y = y0, it->x1 = x1, it->y1 = y1, it->width = width;
 }
 
+void nb_doc_image(NbDoc *d, size_t page, const NbImage *img, double x0, double y0, double x1,
+                  double y1)
+{
+    NbItem *it = S_item(d, page);
+    it->kind = NB_IT_IMAGE;
+    it->image = img;
+    it->x = x0, it->y = y0, it->x1 = x1, it->y1 = y1;
+}
+
 void nb_doc_outline(NbDoc *d, const char *title, size_t page, double y)
 {
     nb_grow(&d->outline, &d->ocap, d->noutline + 1, sizeof *d->outline);

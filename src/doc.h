@@ -5,16 +5,19 @@
 
 #include <stddef.h>
 
+#include "image.h"
 #include "text.h"
 
-typedef enum { NB_IT_TEXT, NB_IT_RULE } NbItemKind;
+typedef enum { NB_IT_TEXT, NB_IT_RULE, NB_IT_IMAGE } NbItemKind;
 
 typedef struct {
     NbItemKind kind;
     int face;
     double size, x, y, char_space, hscale;
     char *text;
-    double x1, y1, width; /* rules: the other end and the line width */
+    double x1, y1, width; /* rules: the other end and the line width; images: the corner
+                           * opposite (x, y), which is the top left */
+    const NbImage *image; /* borrowed */
 } NbItem;
 
 typedef struct {
@@ -54,6 +57,9 @@ size_t nb_doc_add_page(NbDoc *d);
 /* A run of text set by nb_text_break, at a baseline. */
 void nb_doc_run(NbDoc *d, size_t page, const NbTextRun *run, double size, double x0, double y);
 void nb_doc_rule(NbDoc *d, size_t page, double x0, double y0, double x1, double y1, double width);
+/* An image filling the box (x0, y0)–(x1, y1), drawn over what is already on the page. */
+void nb_doc_image(NbDoc *d, size_t page, const NbImage *img, double x0, double y0, double x1,
+                  double y1);
 void nb_doc_outline(NbDoc *d, const char *title, size_t page, double y);
 void nb_doc_free(NbDoc *d);
 /* Write the cell boxes as JSON (see tests/test_e2e.py). Returns 0 on failure. */

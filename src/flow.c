@@ -304,22 +304,53 @@ static void S_table(S_Flow *f, const NbBlock *b)
 }
 
 /* GB/T 9704 §7.3.5.2 (no seal): the name 2 characters from the right, one line below the
- * text; the date on the next line, its first character 2 characters right of the name's. */
+ * text; the date on the next line, its first character 2 characters right of the name's.
+ * §7.3.5.1 (with a seal): the date 4 characters from the right, the name centred over it,
+ * the seal centred over both with name and date a little below its centre, its top within
+ * one line of the text above. */
 static void S_signature(S_Flow *f, const NbBlock *b)
 {
     const NbStyle *st = &f->l->styles[NB_ST_SIGNATURE];
-    double em = st->em, right = f->doc->ta_x1 - 2 * em;
-    int need = b->date ? 3 : 2;
-    if (S_fit(f, f->l->pitch) < (size_t)need) S_new_page(f);
-    else f->y += f->l->pitch;
+    double em = st->em, pitch = f->l->pitch;
     NbLines name, date = {0};
     double wn = S_one_line(f, b->name, st, &name);
     double wd = b->date ? S_one_line(f, b->date, st, &date) : 0;
-    double xn = right - wn, xd = xn + 2 * em;
-    if (xd + wd > right) xd = right - wd, xn = xd - 2 * em;
+    double xn, xd, right = f->doc->ta_x1 - (b->seal ? 4 : 2) * em;
+    if (b->seal) {
+        xd = right - wd;
+        xn = b->date ? xd + (wd - wn) / 2 : right - wn;
+        if (xn + wn > f->doc->ta_x1) xn = f->doc->ta_x1 - wn;
+    } else {
+        xn = right - wn, xd = xn + 2 * em;
+        if (xd + wd > right) xd = right - wd, xn = xd - 2 * em;
+    }
     if (xn < f->doc->ta_x0) xn = f->doc->ta_x0;
-    if (name.n) S_line(f, &name.lines[0], st, f->l->pitch, xn);
-    if (date.n) S_line(f, &date.lines[0], st, f->l->pitch, xd);
+    int lines = b->date ? 2 : 1;
+    double sw = 0, sh = 0, lift = 0;
+    if (b->seal) {
+        sw = f->l->seal_width;
+        sh = sw * b->seal->h / b->seal->w;
+        lift = 0.25 * pitch; /* the seal's centre this far above the middle of name and date */
+    }
+    /* lines skipped before the name: one blank line, or with a seal the first grid line
+     * low enough for the seal to clear the text above (none at the top of a page) */
+    double skip = f->y > f->doc->ta_y0 + 1e-6 ? pitch : 0;
+    while (skip + lines * pitch / 2 - lift - sh / 2 < -1e-6) skip += pitch;
+    double below = b->seal ? sh / 2 - lift - lines * pitch / 2 : 0; /* seal under the date */
+    if (f->y + skip + lines * pitch + (below > 0 ? below : 0) > S_bottom(f) + 1e-6) {
+        S_new_page(f);
+        skip = 0;
+        while (skip + lines * pitch / 2 - lift - sh / 2 < -1e-6) skip += pitch;
+    }
+    f->y += skip;
+    double top = f->y;
+    if (name.n) S_line(f, &name.lines[0], st, pitch, xn);
+    if (date.n) S_line(f, &date.lines[0], st, pitch, xd);
+    if (b->seal) {
+        double cx = b->date ? xd + wd / 2 : xn + wn / 2;
+        double cy = top + lines * pitch / 2 - lift;
+        nb_doc_image(f->doc, f->page, b->seal, cx - sw / 2, cy - sh / 2, cx + sw / 2, cy + sh / 2);
+    }
     nb_lines_free(&name);
     nb_lines_free(&date);
 }

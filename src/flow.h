@@ -4,6 +4,7 @@
 #define NB_FLOW_H
 
 #include "doc.h"
+#include "image.h"
 #include "font.h"
 #include "layout.h"
 #include "table.h"
@@ -18,6 +19,7 @@ typedef struct {
     char *owned[2];
     NbTable *table;
     char *name, *date; /* signature */
+    const NbImage *seal; /* borrowed from the report, or NULL */
 } NbBlock;
 
 typedef struct {

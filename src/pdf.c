@@ -104,6 +104,10 @@ static void S_mark_used(S_Face *f, const char *text)
     }
 }
 
+static int S_paint_text(HPDF_Doc pdf, HPDF_Page page, double H, const NbPage *p, S_Face *faces,
+                        NbFonts *fonts);
+static int S_paint_images(HPDF_Doc pdf, HPDF_Page page, double H, const NbPage *p);
+
 static int S_paint_page(HPDF_Doc pdf, HPDF_Page page, const NbDoc *doc, const NbPage *p,
                         S_Face *faces, NbFonts *fonts)
 {
@@ -124,6 +128,35 @@ static int S_paint_page(HPDF_Doc pdf, HPDF_Page page, const NbDoc *doc, const Nb
         open = 1;
     }
     if (open) HPDF_Page_Stroke(page);
+    if (!S_paint_text(pdf, page, H, p, faces, fonts)) return 0;
+    return S_paint_images(pdf, page, H, p);
+}
+
+/* Images (the seal) over the text: RGB samples with the alpha plane as a soft mask. */
+static int S_paint_images(HPDF_Doc pdf, HPDF_Page page, double H, const NbPage *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        const NbItem *it = &p->items[i];
+        if (it->kind != NB_IT_IMAGE) continue;
+        const NbImage *im = it->image;
+        HPDF_Image img = HPDF_LoadRawImageFromMem(pdf, im->rgb, (HPDF_UINT)im->w, (HPDF_UINT)im->h,
+                                                  HPDF_CS_DEVICE_RGB, 8);
+        if (!img) return 0;
+        if (im->alpha) {
+            HPDF_Image mask = HPDF_LoadRawImageFromMem(pdf, im->alpha, (HPDF_UINT)im->w,
+                                                       (HPDF_UINT)im->h, HPDF_CS_DEVICE_GRAY, 8);
+            if (!mask || HPDF_Image_AddSMask(img, mask) != HPDF_OK) return 0;
+        }
+        if (HPDF_Page_DrawImage(page, img, (HPDF_REAL)it->x, (HPDF_REAL)(H - it->y1),
+                                (HPDF_REAL)(it->x1 - it->x), (HPDF_REAL)(it->y1 - it->y)) != HPDF_OK)
+            return 0;
+    }
+    return 1;
+}
+
+static int S_paint_text(HPDF_Doc pdf, HPDF_Page page, double H, const NbPage *p, S_Face *faces,
+                        NbFonts *fonts)
+{
     HPDF_Page_BeginText(page);
     int cur_face = -1;
     double cur_size = 0, cur_cs = 0, cur_hs = 1;

@@ -296,7 +296,14 @@ static void S_top(S_Ctx *c, const NbYNode *root)
             S_date(c, v);
         } else if (strcmp(key, "seal") == 0) {
             char *s = S_text(c, v, key);
-            if (s) r->seal = S_dir_join(r->file, s), r->seal_mark = v->mark, r->seal_mark.file = r->file;
+            if (s) {
+                r->seal = S_dir_join(r->file, s), r->seal_mark = v->mark, r->seal_mark.file = r->file;
+                char *why = NULL;
+                if (!nb_image_load_png(r->seal, &r->seal_image, &why)) {
+                    nb_diag_add(c->diag, NB_ERROR, v->mark, "seal: %s: %s", s, why);
+                    free(why);
+                }
+            }
             free(s);
         } else if (S_is_prose_key(c->l, key)) {
             S_prose(c, v, key);
@@ -397,5 +404,6 @@ void nb_report_free(NbReport *r)
     free(r->agency);
     free(r->title);
     free(r->seal);
+    nb_image_free(&r->seal_image);
     free(r);
 }

@@ -2,6 +2,7 @@
 #ifndef NB_REPORT_H
 #define NB_REPORT_H
 
+#include "image.h"
 #include "layout.h"
 #include "util.h"
 #include "yamltree.h"
@@ -33,6 +34,7 @@ typedef struct {
     int has_date, date_y, date_m, date_d;
     char *seal;     /* path resolved against the report's folder, or NULL */
     NbMark seal_mark;
+    NbImage seal_image; /* decoded when `seal:` is given (w == 0 otherwise) */
     NbProse *prose;
     size_t nprose, prose_cap;
     NbRow *rows;    /* layout->nfields entries */
