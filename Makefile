@@ -38,6 +38,7 @@ unit: $(TESTS)
 check: nianbao unit
 	python3 tests/test_grid.py
 	python3 tests/test_e2e.py
+	python3 tests/test_typeset.py
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize:

@@ -105,6 +105,17 @@ int nb_doc_dump_boxes(const NbDoc *d, const char *path)
         fprintf(f, ", \"number\": %s, \"continued\": %s}", b->number ? "true" : "false",
                 b->continued ? "true" : "false");
     }
+    fprintf(f, "\n ],\n \"images\": [");
+    size_t n = 0;
+    for (size_t p = 0; p < d->npages; p++)
+        for (size_t i = 0; i < d->pages[p].n; i++) {
+            const NbItem *it = &d->pages[p].items[i];
+            if (it->kind != NB_IT_IMAGE) continue;
+            fprintf(f, "%s\n  {\"page\": %zu, \"x0\": %.3f, \"y0\": %.3f, \"x1\": %.3f, "
+                       "\"y1\": %.3f, \"pixels\": [%d, %d], \"alpha\": %s}",
+                    n++ ? "," : "", p + 1, it->x, it->y, it->x1, it->y1, it->image->w,
+                    it->image->h, it->image->alpha ? "true" : "false");
+        }
     fprintf(f, "\n ]}\n");
     return fclose(f) == 0;
 }

@@ -247,8 +247,9 @@ static double S_one_line(S_Flow *f, const char *text, const NbStyle *st, NbLines
 
 /* Where to end a table's part on this page, from row r, with `room` pt: the last break
  * that fits. A clean break (every split cell tall enough for its label on both sides, and
- * not a single row carried over) is preferred unless it wastes more than a quarter of the
- * type area; otherwise the rows of a short part grow to hold the repeated label. */
+ * not a single row carried over) is preferred unless it leaves more of the type area
+ * empty than the layout allows; otherwise the rows of a short part grow to hold the
+ * repeated label. */
 static size_t S_table_end(const S_Flow *f, const NbTable *t, size_t r, double room, int continued)
 {
     size_t loose = r, clean = r;
@@ -261,7 +262,7 @@ static size_t S_table_end(const S_Flow *f, const NbTable *t, size_t r, double ro
     }
     if (clean == loose || clean == r) return clean == r ? loose : clean;
     double waste = room - nb_table_page_height(t, r, clean);
-    return waste <= (f->doc->ta_y1 - f->doc->ta_y0) / 4 ? clean : loose;
+    return waste <= f->l->clean_break * (f->doc->ta_y1 - f->doc->ta_y0) ? clean : loose;
 }
 
 static void S_table(S_Flow *f, const NbBlock *b)

@@ -547,6 +547,11 @@ NbLayout *nb_layout_load(const char *path, NbDiag *diag)
             S_err(&c, n, "layout: table_continued is a label such as 续表, or \"\" for none", NULL);
         else if (n && n->str[0])
             l->continued = nb_xstrdup(n->str);
+        n = nb_ymap_get(root, "table_clean_break");
+        l->clean_break = 0.25;
+        if (n && (n->kind != NB_Y_SCALAR || !S_number(n->str, &l->clean_break) ||
+                  l->clean_break < 0 || l->clean_break > 1))
+            S_err(&c, n, "layout: table_clean_break is a fraction of the page, 0 to 1", NULL);
         n = nb_ymap_get(root, "seal_width");
         l->seal_width = n ? S_length(&c, n, 0, 0) : 42 * S_MM;
         if (!c.failed) S_data(&c, root);
@@ -589,6 +594,21 @@ void nb_layout_scale(NbLayout *l, double f)
     for (size_t t = 0; t < l->ntables; t++)
         for (size_t k = 0; k < l->tables[t].ncols; k++)
             if (l->tables[t].col_width[k] > 0) l->tables[t].col_width[k] *= f;
+}
+
+void nb_layout_fit_paper(NbLayout *l, double w, double h)
+{
+    double fw = w / l->page_w, fh = h / l->page_h;
+    nb_layout_scale(l, fw < fh ? fw : fh);
+    /* sizes are rounded to whole mm, so their proportions differ slightly: what is left
+     * over goes to the margins in their own proportions; the type area keeps its shape */
+    double ew = w - l->page_w, eh = h - l->page_h;
+    double mh = l->margin_left + l->margin_right, mv = l->margin_top + l->margin_bottom;
+    double left = mh > 0 ? ew * l->margin_left / mh : ew / 2;
+    double top = mv > 0 ? eh * l->margin_top / mv : eh / 2;
+    l->margin_left += left, l->margin_right += ew - left;
+    l->margin_top += top, l->margin_bottom += eh - top;
+    l->page_w = w, l->page_h = h;
 }
 
 void nb_layout_free(NbLayout *l)

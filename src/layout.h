@@ -80,6 +80,8 @@ typedef struct {
     double char_pitch;                     /* type area width / chars, pt */
     char *continued;                       /* label over a table's continuation, or NULL */
     double seal_width;                     /* the seal's printed width, pt */
+    double clean_break;                    /* how much of the type area a table break that
+                                            * splits no label may leave empty (0–1) */
     char *page_number_text;                /* contains {page} */
     double page_number_below, page_number_inset;
     NbFontRole *roles;
@@ -102,6 +104,9 @@ void nb_layout_free(NbLayout *l);
 
 /* Scale every length of the layout for another paper (1.0 = as designed). */
 void nb_layout_scale(NbLayout *l, double factor);
+/* Set the layout again for another sheet (w × h pt): scaled by the smaller of the two
+ * ratios, the margins taking up what is left. */
+void nb_layout_fit_paper(NbLayout *l, double w, double h);
 
 int nb_layout_field(const NbLayout *l, const char *path);   /* -1 if absent */
 int nb_layout_role(const NbLayout *l, const char *name);    /* -1 if absent */

@@ -55,7 +55,7 @@ static const char S_usage[] =
     "  --fonts DIR         also look for fonts in DIR (repeatable)\n"
     "  --layout ID|FILE    the report format (default: the report's layout: or "
     "gov-info-disclosure-2021)\n"
-    "  --dump-boxes FILE   also write the table cells' positions as JSON (for tests)\n"
+    "  --dump-boxes FILE   also write the positions of table cells and images as JSON (tests)\n"
     "  -q, --quiet         print errors only\n"
     "  -h, --help          this help\n"
     "  --version           the version\n"
@@ -128,7 +128,7 @@ static int S_load(const S_Opts *o, const char *data, const char *input, NbLayout
     if (o->paper) {
         double w, h;
         nb_paper_size(o->paper, &w, &h);
-        nb_layout_scale(l, w / l->page_w);
+        nb_layout_fit_paper(l, w, h);
     }
     NbReport *r = nb_report_from_yaml(doc, l, diag);
     nb_ydoc_free(doc);
