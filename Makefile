@@ -39,6 +39,7 @@ check: nianbao unit
 	python3 tests/test_grid.py
 	python3 tests/test_e2e.py
 	python3 tests/test_typeset.py
+	python3 tests/test_paragraphs.py
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize:

@@ -67,7 +67,7 @@ static void S_line(S_Flow *f, const NbLine *L, const NbStyle *st, double pitch, 
     f->y += pitch;
 }
 
-static void S_break(S_Flow *f, const NbBlock *b, NbLines *out)
+static void S_break(const S_Flow *f, const NbBlock *b, NbLines *out)
 {
     const NbStyle *st = &f->l->styles[b->style];
     NbParaStyle ps = {st->size, f->measure, st->indent, st->align, 1,
@@ -125,7 +125,13 @@ static double S_keep_height(const S_Flow *f, const NbBlock *next)
         const NbTable *t = next->table;
         return f->l->styles[NB_ST_TABLE].space_before + nb_table_page_height(t, 0, S_table_min(t));
     }
-    if (next->type == NB_B_PARA) return 2 * S_pitch(f, next->style);
+    if (next->type == NB_B_PARA) { /* the lines S_para would leave on this page at least */
+        NbLines lines;
+        S_break(f, next, &lines);
+        size_t n = lines.n == 3 ? 3 : lines.n < 2 ? lines.n : 2;
+        nb_lines_free(&lines);
+        return (double)n * S_pitch(f, next->style);
+    }
     return S_pitch(f, next->style);
 }
 

@@ -218,7 +218,7 @@ static S_G *S_shape(NbFonts *fonts, const NbSpan *spans, size_t nspans, const Nb
                                 (S_alnum(a->cp) && nb_char_han(b->cp))))
                 a->gap = 0.25 * size;
             else if (a->left_ink && S_wide_punct(b->cp))
-                a->gap = -0.5 * size; /* two marks side by side take 1.5 em */
+                a->gap = -0.5 * a->adv; /* two marks side by side take 1.5 em */
             a->stretch = !(a->latin && b->latin) && !a->space && !b->space;
         }
         if (i == 0) continue;
@@ -292,7 +292,8 @@ static void S_set_line(const S_G *g, size_t s, size_t e, double x0, double measu
         }
         if (run_face < 0) run_face = g[k].face, run_x = x, run_cs = gap, run_hs = hs;
         nb_utf8_put(&text, g[k].cp);
-        x += nat * hs + gap;
+        /* a squeezed end mark counts as half its cell, as S_width measured it */
+        x += (k + 1 == e && hs == 0.5) ? 0.5 * g[k].adv : nat * hs + gap;
     }
     nb_grow(&line->runs, &cap, line->n + 1, sizeof *line->runs);
     line->runs[line->n++] = (NbTextRun){run_face, run_x, run_cs, run_hs, text.s};
