@@ -29,7 +29,7 @@ nianbao: build/main.o build/libnianbao.a
 build build/tests:
 	mkdir -p $@
 
-build/tests/%: tests/unit/%.c build/libnianbao.a src/*.h | build/tests
+build/tests/%: tests/unit/%.c build/libnianbao.a src/*.h tests/unit/*.h | build/tests
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< build/libnianbao.a $(LDLIBS) -lcmocka
 
 unit: $(TESTS)

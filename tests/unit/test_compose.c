@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "compose.h"
 #include "font.h"
 #include "layout.h"
@@ -18,28 +19,12 @@
 #include "util.h"
 #include "yamltree.h"
 
-#define LAYOUT "layouts/gov-info-disclosure-2021.yaml"
 
-static NbLayout *S_layout;
-static NbFonts *S_fonts;
 
 static int S_setup(void **state)
 {
     (void)state;
-    NbDiag d = {0};
-    S_layout = nb_layout_load(LAYOUT, &d);
-    if (S_layout) S_fonts = nb_fonts_open(S_layout, NULL, 0, &d);
-    if (d.n) nb_diag_print(&d, stderr);
-    nb_diag_free(&d);
-    return S_layout && S_fonts ? 0 : -1;
-}
-
-static int S_teardown(void **state)
-{
-    (void)state;
-    nb_fonts_free(S_fonts);
-    nb_layout_free(S_layout);
-    return 0;
+    return S_open();
 }
 
 static const char S_report[] =

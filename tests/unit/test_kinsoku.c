@@ -18,17 +18,15 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "font.h"
 #include "layout.h"
 #include "text.h"
 #include "util.h"
 
-#define LAYOUT "layouts/gov-info-disclosure-2021.yaml"
 #define SIZE 16.0
 #define EPS 0.01
 
-static NbLayout *S_layout;
-static NbFonts *S_fonts;
 static int S_role;
 static double S_pitch;   /* the character grid: one full-width character */
 static double S_measure; /* 28 characters */
@@ -36,12 +34,7 @@ static double S_measure; /* 28 characters */
 static int S_setup(void **state)
 {
     (void)state;
-    NbDiag d = {0};
-    S_layout = nb_layout_load(LAYOUT, &d);
-    if (S_layout) S_fonts = nb_fonts_open(S_layout, NULL, 0, &d);
-    if (d.n) nb_diag_print(&d, stderr);
-    nb_diag_free(&d);
-    if (!S_layout || !S_fonts) return -1;
+    if (S_open()) return -1;
     S_role = S_layout->styles[NB_ST_BODY].font_role;
     S_pitch = S_layout->char_pitch;
     S_measure = 28 * S_pitch;
@@ -50,14 +43,6 @@ static int S_setup(void **state)
         fprintf(stderr, "char_pitch %.4f, expected 156 mm / 28\n", S_pitch);
         return -1;
     }
-    return 0;
-}
-
-static int S_teardown(void **state)
-{
-    (void)state;
-    nb_fonts_free(S_fonts);
-    nb_layout_free(S_layout);
     return 0;
 }
 
