@@ -524,6 +524,224 @@ static char *S_str(S_Ctx *c, const NbYNode *root, const char *key)
     return nb_xstrdup(n ? n->str : "");
 }
 
+/* ------------------------------------------------------------------ rules */
+
+/* Rows a rule names: the row itself (computed rows too) or every data row under a group. */
+static size_t S_rule_fields(const NbLayout *l, const char *path, int **out)
+{
+    size_t n = 0, len = strlen(path);
+    *out = nb_xcalloc(l->nfields + 1, sizeof **out);
+    for (size_t i = 0; i < l->nfields; i++) {
+        const char *p = l->fields[i].path;
+        if (strcmp(p, path) == 0 || (!l->fields[i].computed && strncmp(p, path, len) == 0 &&
+                                     p[len] == '.'))
+            (*out)[n++] = (int)i;
+    }
+    return n;
+}
+
+/* A list of rows (a path or a list of paths) into fields[]; 0 on error (reported). */
+static int S_rule_rows(S_Ctx *c, const NbYNode *n, int **fields, size_t *nfields)
+{
+    size_t cnt = n && n->kind == NB_Y_SEQ ? n->n : 1;
+    for (size_t i = 0; n && i < cnt; i++) {
+        const NbYNode *p = n->kind == NB_Y_SEQ ? n->items[i] : n;
+        int *got;
+        size_t k = p->kind == NB_Y_SCALAR ? S_rule_fields(c->l, p->str, &got) : (got = NULL, 0);
+        if (!k) {
+            S_err(c, p, "layout: a rule names no data row", p->kind == NB_Y_SCALAR ? p->str : NULL);
+            free(got);
+            return 0;
+        }
+        *fields = nb_xrealloc(*fields, (*nfields + k) * sizeof **fields);
+        memcpy(*fields + *nfields, got, k * sizeof *got);
+        *nfields += k;
+        free(got);
+    }
+    if (!n) S_err(c, n, "layout: a rule needs its rows", NULL);
+    return n != NULL;
+}
+
+/* {name: rows, …} → terms. */
+static NbRuleTerm *S_rule_terms(S_Ctx *c, const NbYNode *n, size_t *count)
+{
+    if (!n || n->kind != NB_Y_MAP || n->n == 0) {
+        S_err(c, n, "layout: a side of a rule is a mapping {name: rows, …}", NULL);
+        return NULL;
+    }
+    NbRuleTerm *t = nb_xcalloc(n->n, sizeof *t);
+    for (size_t i = 0; i < n->n; i++) {
+        t[i].name = nb_xstrdup(n->keys[i]->str);
+        S_rule_rows(c, n->items[i], &t[i].fields, &t[i].n);
+    }
+    *count = n->n;
+    return t;
+}
+
+/* "requests.new[6]", "a[1-5] + b[4]" → cell references; 0 on error (reported). */
+static int S_phrase_cells(S_Ctx *c, const NbYNode *n, NbPhrase *ph)
+{
+    if (!n || n->kind != NB_Y_SCALAR) {
+        S_err(c, n, "layout: a phrase needs cells: \"row[index]\"", NULL);
+        return 0;
+    }
+    ph->cells_text = nb_xstrdup(n->str);
+    char *copy = nb_xstrdup(n->str), *save = NULL;
+    int ok = 1;
+    for (char *term = strtok_r(copy, "+", &save); term && ok; term = strtok_r(NULL, "+", &save)) {
+        while (*term == ' ') term++;
+        /* path[a] or path[a-b], spaces around allowed */
+        char *br = strchr(term, '['), *end = NULL;
+        long from = br ? strtol(br + 1, &end, 10) : -1, to = from;
+        if (end && *end == '-') to = strtol(end + 1, &end, 10);
+        if (!br || !end || *end != ']' || end[1 + strspn(end + 1, " ")] != 0) {
+            ok = 0;
+            break;
+        }
+        for (char *q = br; q > term && q[-1] == ' ';) *--q = 0;
+        *br = 0;
+        int *fields;
+        size_t k = S_rule_fields(c->l, term, &fields);
+        for (size_t i = 0; i < k; i++) {
+            const NbField *f = &c->l->fields[fields[i]];
+            if (from < 0 || to < from || to >= f->count + f->total) ok = 0;
+            ph->cells = nb_xrealloc(ph->cells, (ph->ncells + 1) * sizeof *ph->cells);
+            ph->cells[ph->ncells++] = (NbCellRef){fields[i], (int)from, (int)to};
+        }
+        if (!k) ok = 0;
+        free(fields);
+    }
+    free(copy);
+    if (!ok) S_err(c, n, "layout: cells are row[index] or row[from-to], joined by +", n->str);
+    return ok;
+}
+
+static void S_rules(S_Ctx *c, const NbYNode *root)
+{
+    NbLayout *l = c->l;
+    const NbYNode *rules = nb_ymap_get(root, "rules");
+    if (!rules) return;
+    if (rules->kind != NB_Y_MAP) {
+        S_err(c, rules, "layout: rules must be a mapping {R1: {…}, …}", NULL);
+        return;
+    }
+    static const char *const kinds[] = {"equal", "total", "range", "carry", "prose"};
+    l->rules = nb_xcalloc(rules->n, sizeof *l->rules);
+    for (size_t i = 0; i < rules->n; i++) {
+        const NbYNode *r = rules->items[i];
+        NbRule *rule = &l->rules[l->nrules++];
+        rule->id = nb_xstrdup(rules->keys[i]->str);
+        rule->this_field = rule->prev_field = -1;
+        const NbYNode *kind = S_need(c, r, "kind", NB_Y_SCALAR);
+        int k = -1;
+        for (int j = 0; kind && j < 5; j++)
+            if (strcmp(kind->str, kinds[j]) == 0) k = j;
+        if (k < 0) {
+            if (kind) S_err(c, kind, "layout: a rule's kind is equal, total, range, carry or prose",
+                            kind->str);
+            continue;
+        }
+        rule->kind = (NbRuleKind)k;
+        switch (rule->kind) {
+        case NB_RULE_EQUAL:
+            rule->left = S_rule_terms(c, nb_ymap_get(r, "left"), &rule->nleft);
+            rule->right = S_rule_terms(c, nb_ymap_get(r, "right"), &rule->nright);
+            break;
+        case NB_RULE_TOTAL:
+            S_rule_rows(c, nb_ymap_get(r, "rows"), &rule->fields, &rule->nfields);
+            break;
+        case NB_RULE_RANGE: {
+            S_rule_rows(c, nb_ymap_get(r, "rows"), &rule->fields, &rule->nfields);
+            const NbYNode *mn = S_need(c, r, "min", NB_Y_SCALAR), *mx = S_need(c, r, "max", NB_Y_SCALAR);
+            if ((mn && !S_number(mn->str, &rule->min)) || (mx && !S_number(mx->str, &rule->max)))
+                S_err(c, r, "layout: min and max are numbers", NULL);
+            const NbYNode *w = nb_ymap_get(r, "whole");
+            rule->whole = w && w->kind == NB_Y_SCALAR && strcmp(w->str, "true") == 0;
+            break;
+        }
+        case NB_RULE_CARRY: {
+            const NbYNode *a = S_need(c, r, "this", NB_Y_SCALAR);
+            const NbYNode *b = S_need(c, r, "previous", NB_Y_SCALAR);
+            if (a && (rule->this_field = nb_layout_field(l, a->str)) < 0)
+                S_err(c, a, "layout: no such data row", a->str);
+            if (b && (rule->prev_field = nb_layout_field(l, b->str)) < 0)
+                S_err(c, b, "layout: no such data row", b->str);
+            break;
+        }
+        case NB_RULE_PROSE: {
+            const NbYNode *ps = S_need(c, r, "phrases", NB_Y_SEQ);
+            if (!ps) break;
+            rule->phrases = nb_xcalloc(ps->n, sizeof *rule->phrases);
+            for (size_t j = 0; j < ps->n; j++) {
+                NbPhrase *ph = &rule->phrases[rule->nphrases++];
+                const NbYNode *find = S_need(c, ps->items[j], "find", NB_Y_SCALAR);
+                ph->find = nb_xstrdup(find ? find->str : "");
+                const NbYNode *means = nb_ymap_get(ps->items[j], "means");
+                if (means) ph->has_means = means->kind == NB_Y_SCALAR && S_number(means->str, &ph->means);
+                if (find && !strstr(ph->find, "{n}") && !ph->has_means)
+                    S_err(c, find, "layout: a phrase without {n} needs means: N", ph->find);
+                S_phrase_cells(c, nb_ymap_get(ps->items[j], "cells"), ph);
+            }
+            break;
+        }
+        }
+    }
+}
+
+static void S_rules_free(NbLayout *l)
+{
+    for (size_t i = 0; i < l->nrules; i++) {
+        NbRule *r = &l->rules[i];
+        for (size_t j = 0; j < r->nleft; j++) free(r->left[j].name), free(r->left[j].fields);
+        for (size_t j = 0; j < r->nright; j++) free(r->right[j].name), free(r->right[j].fields);
+        free(r->left);
+        free(r->right);
+        free(r->fields);
+        for (size_t j = 0; j < r->nphrases; j++) {
+            free(r->phrases[j].find);
+            free(r->phrases[j].cells);
+            free(r->phrases[j].cells_text);
+        }
+        free(r->phrases);
+        free(r->id);
+    }
+    free(l->rules);
+}
+
+int nb_layout_value_cell(const NbLayout *l, int field, int index, const NbTableSpec **table, int *col)
+{
+    for (size_t t = 0; t < l->ntables; t++)
+        for (size_t k = 0; k < l->tables[t].ncells; k++) {
+            const NbCellSpec *c = &l->tables[t].cells[k];
+            if (c->field == field && c->index == index) {
+                *table = &l->tables[t];
+                *col = c->col;
+                return 1;
+            }
+        }
+    return 0;
+}
+
+const char *nb_layout_column_label(const NbLayout *l, int field, int index)
+{
+    const NbTableSpec *t;
+    int col;
+    if (!nb_layout_value_cell(l, field, index, &t, &col)) return "";
+    int row = -1;
+    for (size_t k = 0; k < t->ncells; k++)
+        if (t->cells[k].field == field && t->cells[k].index == index) row = t->cells[k].row;
+    /* the nearest label above the value, in a cell that covers its column */
+    const char *best = "";
+    int best_row = -1;
+    for (size_t k = 0; k < t->ncells; k++) {
+        const NbCellSpec *c = &t->cells[k];
+        if (!c->text || c->row >= row || c->row <= best_row || col < c->col || col >= c->col + c->colspan)
+            continue;
+        best = c->text, best_row = c->row;
+    }
+    return best;
+}
+
 NbLayout *nb_layout_load(const char *path, NbDiag *diag)
 {
     NbYDoc *doc = nb_ydoc_load(path, diag);
@@ -557,6 +775,7 @@ NbLayout *nb_layout_load(const char *path, NbDiag *diag)
         if (!c.failed) S_data(&c, root);
         if (!c.failed) S_tables(&c, root);
         if (!c.failed) S_document(&c, root);
+        if (!c.failed) S_rules(&c, root);
     }
     nb_ydoc_free(doc);
     if (c.failed) {
@@ -637,6 +856,7 @@ void nb_layout_free(NbLayout *l)
         free(t->section);
     }
     free(l->tables);
+    S_rules_free(l);
     free(l->file);
     free(l->id);
     free(l->name);

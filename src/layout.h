@@ -61,6 +61,47 @@ typedef struct {
     size_t ncells;
 } NbTableSpec;
 
+/* Consistency rules (FORMAT.md §7), evaluated by check.c. */
+typedef enum { NB_RULE_EQUAL, NB_RULE_TOTAL, NB_RULE_RANGE, NB_RULE_CARRY, NB_RULE_PROSE } NbRuleKind;
+
+/* A named sum of rows, e.g. "（三）" = every row under requests.denied. */
+typedef struct {
+    char *name;
+    int *fields;
+    size_t n;
+} NbRuleTerm;
+
+/* Values [from, to] of one row, summed (to == -1: the row's last value, its 总计). */
+typedef struct {
+    int field, from, to;
+} NbCellRef;
+
+/* A phrase of the prose that states a table's figure: `find` is literal text with {n} for
+ * the number and … for up to 15 characters within a clause; `means` gives the number a
+ * phrase without {n} states (未收到…申请 means 0). */
+typedef struct {
+    char *find;
+    int has_means;
+    double means;
+    NbCellRef *cells;
+    size_t ncells;
+    char *cells_text;  /* the cells as written in the layout, for messages */
+} NbPhrase;
+
+typedef struct {
+    char *id;           /* R1 … */
+    NbRuleKind kind;
+    NbRuleTerm *left, *right;   /* equal: Σ left = Σ right, per column */
+    size_t nleft, nright;
+    int *fields;                /* total and range: the rows it applies to */
+    size_t nfields;
+    double min, max;            /* range */
+    int whole;                  /* range: whole numbers, except decimal rows */
+    int this_field, prev_field; /* carry: this year's row = last year's row, per column */
+    NbPhrase *phrases;          /* prose */
+    size_t nphrases;
+} NbRule;
+
 typedef enum { NB_BLK_PROSE, NB_BLK_HEADING, NB_BLK_TABLE, NB_BLK_SIGNATURE } NbBlockKind;
 
 typedef struct {
@@ -96,6 +137,8 @@ typedef struct {
     size_t nblocks;
     NbTableSpec *tables;
     size_t ntables;
+    NbRule *rules;
+    size_t nrules;
 } NbLayout;
 
 /* Load a layout from a file. Returns NULL with diagnostics on error. */
@@ -109,6 +152,11 @@ void nb_layout_scale(NbLayout *l, double factor);
 void nb_layout_fit_paper(NbLayout *l, double w, double h);
 
 int nb_layout_field(const NbLayout *l, const char *path);   /* -1 if absent */
+/* Where a row's value is printed: the table and the grid column; 0 when nowhere. */
+int nb_layout_value_cell(const NbLayout *l, int field, int index, const NbTableSpec **table,
+                         int *col);
+/* The label over a value's column (自然人, 总计, 结果维持, …), or "" */
+const char *nb_layout_column_label(const NbLayout *l, int field, int index);
 int nb_layout_role(const NbLayout *l, const char *name);    /* -1 if absent */
 const char *nb_style_name(NbStyleId id);
 

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "compose.h"
 #include "flow.h"
 #include "font.h"
@@ -32,6 +33,7 @@ typedef struct {
     const char *layout;
     const char *paper;
     const char *dump_boxes;
+    const char *previous;
     const char *font_dirs[16];
     size_t nfont_dirs;
     int quiet;
@@ -55,6 +57,7 @@ static const char S_usage[] =
     "  --fonts DIR         also look for fonts in DIR (repeatable)\n"
     "  --layout ID|FILE    the report format (default: the report's layout: or "
     "gov-info-disclosure-2021)\n"
+    "  --previous FILE     last year's report: check that its 结转 is this year's 上年结转\n"
     "  --dump-boxes FILE   also write the positions of table cells and images as JSON (tests)\n"
     "  -q, --quiet         print errors only\n"
     "  -h, --help          this help\n"
@@ -136,6 +139,24 @@ static int S_load(const S_Opts *o, const char *data, const char *input, NbLayout
         nb_layout_free(l);
         return 0;
     }
+    size_t errors = diag->errors;
+    nb_check_report(r, l, diag);
+    if (o->previous) { /* last year's report, for the carry rules (R6) */
+        NbYDoc *pdoc = nb_ydoc_load(o->previous, diag);
+        NbReport *prev = pdoc ? nb_report_from_yaml(pdoc, l, diag) : NULL;
+        nb_ydoc_free(pdoc);
+        if (prev) nb_check_previous(r, prev, l, diag);
+        else if (diag->errors == errors)
+            nb_diag_add(diag, NB_ERROR, (NbMark){o->previous, 0, 0}, "cannot use last year's report");
+        struct stat st;
+        if (!pdoc && stat(o->previous, &st) != 0) *system_error = 1;
+        nb_report_free(prev);
+    }
+    if (diag->errors > errors) { /* the rules found errors: nothing is rendered */
+        nb_report_free(r);
+        nb_layout_free(l);
+        return 0;
+    }
     *lp = l, *rp = r;
     return 1;
 }
@@ -213,7 +234,7 @@ free_report:
     nb_report_free(r);
     nb_layout_free(l);
 done:
-    nb_diag_print(&diag, stderr);
+    nb_diag_print_some(&diag, stderr, o->quiet);
     nb_diag_free(&diag);
     free(pdf);
     free(out);
@@ -235,7 +256,7 @@ static int S_check(const S_Opts *o, const char *data)
             nb_report_free(r);
             nb_layout_free(l);
         }
-        nb_diag_print(&diag, stderr);
+        nb_diag_print_some(&diag, stderr, o->quiet);
         nb_diag_free(&diag);
     }
     return status;
@@ -249,7 +270,7 @@ static int S_template(const S_Opts *o, const char *data)
     NbLayout *l = nb_layout_load(path, &diag);
     free(path);
     if (!l) {
-        nb_diag_print(&diag, stderr);
+        nb_diag_print_some(&diag, stderr, o->quiet);
         nb_diag_free(&diag);
         return EXIT_SYSTEM;
     }
@@ -321,7 +342,7 @@ int main(int argc, char **argv)
             continue;
         }
         int takes = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--layout") ||
-                    !strcmp(a, "--paper") || !strcmp(a, "--fonts") || !strcmp(a, "--dump-boxes");
+                    !strcmp(a, "--paper") || !strcmp(a, "--fonts") || !strcmp(a, "--dump-boxes") || !strcmp(a, "--previous");
         if (takes) {
             if (i + 1 >= argc) {
                 free(o.inputs);
@@ -332,6 +353,7 @@ int main(int argc, char **argv)
             else if (!strcmp(a, "--layout")) o.layout = val;
             else if (!strcmp(a, "--paper")) o.paper = val;
             else if (!strcmp(a, "--dump-boxes")) o.dump_boxes = val;
+            else if (!strcmp(a, "--previous")) o.previous = val;
             else if (o.nfont_dirs < 16) o.font_dirs[o.nfont_dirs++] = val;
             continue;
         }

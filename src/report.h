@@ -8,8 +8,10 @@
 #include "yamltree.h"
 
 typedef struct {
-    double v;       /* the value (counts are whole numbers) */
+    double v;       /* the value as given (the rules check that counts are whole, ≥ 0) */
     char text[32];  /* as printed */
+    int given;      /* written in the data (else zero, or computed) */
+    NbMark mark;    /* where it is written, or where its row is */
 } NbValue;
 
 /* One numeric row, indexed like NbLayout.fields. */
@@ -24,6 +26,8 @@ typedef struct {
     char *key;
     char *text;     /* paragraphs separated by "\n" */
     NbMark mark;
+    char *src;      /* the field's text as written in the file, from src_at */
+    NbMark src_at;
 } NbProse;
 
 typedef struct {
@@ -35,6 +39,7 @@ typedef struct {
     char *seal;     /* path resolved against the report's folder, or NULL */
     NbMark seal_mark;
     NbImage seal_image; /* decoded when `seal:` is given (w == 0 otherwise) */
+    NbMark top;     /* the report's first line: where absent rows are reported */
     NbProse *prose;
     size_t nprose, prose_cap;
     NbRow *rows;    /* layout->nfields entries */

@@ -126,9 +126,15 @@ void nb_diag_add(NbDiag *d, NbSeverity sev, NbMark at, const char *fmt, ...)
 
 void nb_diag_print(const NbDiag *d, void *stream)
 {
+    nb_diag_print_some(d, stream, 0);
+}
+
+void nb_diag_print_some(const NbDiag *d, void *stream, int errors_only)
+{
     FILE *f = stream;
     for (size_t i = 0; i < d->n; i++) {
         const NbDiagItem *it = &d->items[i];
+        if (errors_only && it->severity != NB_ERROR) continue;
         const char *kind = it->severity == NB_ERROR ? "error" : "warning";
         if (it->line > 0)
             fprintf(f, "%s:%d:%d: %s: %s\n", it->file, it->line, it->col, kind, it->msg);

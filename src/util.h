@@ -51,6 +51,7 @@ typedef struct {
 void nb_diag_add(NbDiag *d, NbSeverity sev, NbMark at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void nb_diag_print(const NbDiag *d, void *stream); /* FILE *, kept opaque here */
+void nb_diag_print_some(const NbDiag *d, void *stream, int errors_only);
 void nb_diag_free(NbDiag *d);
 
 /* Levenshtein distance, for "did you mean" suggestions. */

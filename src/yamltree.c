@@ -23,6 +23,18 @@ static NbMark S_mark(const S_Parse *p, yaml_mark_t m)
     return r;
 }
 
+size_t nb_ydoc_offset(const NbYDoc *doc, NbMark at)
+{
+    size_t i = 0;
+    for (int line = 1; line < at.line && i < doc->len; i++)
+        if (doc->src[i] == '\n') line++;
+    for (int col = 1; col < at.col && i < doc->len && doc->src[i] != '\n'; col++) {
+        i++;
+        while (i < doc->len && ((unsigned char)doc->src[i] & 0xC0) == 0x80) i++;
+    }
+    return i;
+}
+
 /* The byte at a 1-based line and character column, or 0. */
 static char S_char_at(const S_Parse *p, NbMark at)
 {
@@ -150,6 +162,7 @@ static NbYNode *S_parse_node(S_Parse *p, yaml_event_t *ev, int depth)
     switch (ev->type) {
     case YAML_SCALAR_EVENT:
         n = S_new(p, NB_Y_SCALAR, ev->start_mark);
+        n->end = S_mark(p, ev->end_mark);
         n->str = nb_xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
         n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
         if (ev->data.scalar.anchor) goto anchor;
@@ -196,6 +209,10 @@ NbYDoc *nb_ydoc_parse(const char *file, const char *data, size_t len, NbDiag *di
     S_Parse p = {.file = NULL, .data = data, .len = len, .diag = diag};
     NbYDoc *doc = nb_xcalloc(1, sizeof *doc);
     doc->file = nb_xstrdup(file);
+    doc->src = nb_xmalloc(len + 1); /* not strndup: the data may hold a NUL (reported below) */
+    memcpy(doc->src, data, len);
+    doc->src[len] = 0;
+    doc->len = len;
     p.file = doc->file;
     if (!yaml_parser_initialize(&p.parser)) {
         nb_diag_add(diag, NB_ERROR, (NbMark){file, 0, 0}, "cannot start the YAML parser");
@@ -259,6 +276,7 @@ void nb_ydoc_free(NbYDoc *doc)
     if (!doc) return;
     S_node_free(doc->root);
     free(doc->file);
+    free(doc->src);
     free(doc);
 }
 

@@ -11,6 +11,7 @@ typedef struct NbYNode NbYNode;
 struct NbYNode {
     NbYKind kind;
     NbMark mark;
+    NbMark end;    /* just past the node (scalars) */
     char *str;     /* scalar text (UTF-8, NUL-terminated) */
     int quoted;    /* scalar was quoted or a block scalar: never a number */
     size_t n;      /* items in a sequence, pairs in a mapping */
@@ -21,6 +22,8 @@ struct NbYNode {
 typedef struct {
     char *file;
     NbYNode *root;
+    char *src;     /* the file's bytes, for quoting and locating text inside a scalar */
+    size_t len;
 } NbYDoc;
 
 /* Load a file; on failure records a diagnostic and returns NULL. */
@@ -28,6 +31,8 @@ NbYDoc *nb_ydoc_load(const char *path, NbDiag *diag);
 /* Parse from memory (the file name is used in diagnostics only). */
 NbYDoc *nb_ydoc_parse(const char *file, const char *data, size_t len, NbDiag *diag);
 void nb_ydoc_free(NbYDoc *doc);
+/* Byte offset of a mark (1-based line, character column) in the source; len when beyond. */
+size_t nb_ydoc_offset(const NbYDoc *doc, NbMark at);
 
 /* Mapping lookup; NULL when absent or when node is not a mapping. */
 NbYNode *nb_ymap_get(const NbYNode *map, const char *key);

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "check.h"
 #include "layout.h"
 #include "report.h"
 #include "text.h"
@@ -47,6 +48,19 @@ static NbReport *S_load(const char *yaml, NbDiag *d)
     return r;
 }
 
+/* Load and check with the layout's rules, as the program does: NULL on any error. */
+static NbReport *S_load_checked(const char *yaml, NbDiag *d)
+{
+    NbReport *r = S_load(yaml, d);
+    size_t errors = d->errors;
+    if (r) nb_check_report(r, S_layout, d);
+    if (r && d->errors > errors) {
+        nb_report_free(r);
+        return NULL;
+    }
+    return r;
+}
+
 /* The first diagnostic whose message contains every one of the given pieces (NULL-ended). */
 static const NbDiagItem *S_find(const NbDiag *d, ...)
 {
@@ -66,7 +80,7 @@ static const NbDiagItem *S_find(const NbDiag *d, ...)
 static void S_expect_error(const char *yaml, const char *piece, int line, int col)
 {
     NbDiag d = {0};
-    NbReport *r = S_load(yaml, &d);
+    NbReport *r = S_load_checked(yaml, &d);
     if (r || !S_find(&d, piece, NULL)) {
         nb_diag_print(&d, stderr);
         fprintf(stderr, "expected an error with '%s' for:\n%s\n", piece, yaml);
@@ -169,9 +183,9 @@ static void test_given_total_mismatch(void **state)
 {
     (void)state;
     const char *y = "agency: A\nyear: 2023\nrequests:\n  new: [1, 2, 0, 0, 0, 0, 4]\n";
-    S_expect_error(y, "总计", 4, 27);
+    S_expect_error(y, "总计 is given as 4 but the columns sum to 3 (R2)", 4, 27);
     NbDiag d = {0};
-    assert_null(S_load(y, &d));
+    assert_null(S_load_checked(y, &d));
     const NbDiagItem *it = S_find(&d, "总计", "(R2)", "4", "3", NULL);
     assert_non_null(it);
     assert_int_equal(it->line, 4);
@@ -395,7 +409,7 @@ static void test_bad_numbers(void **state)
     /* the upper bound itself is still accepted */
     NbDiag d = {0};
     char *y = nb_xasprintf("%s1000000000\n", pre);
-    NbReport *r = S_load(y, &d);
+    NbReport *r = S_load_checked(y, &d);
     free(y);
     assert_non_null(r);
     assert_string_equal(S_row(r, "active_disclosure.licensing")->vals[0].text, "1000000000");
@@ -409,8 +423,9 @@ static void test_all_errors_at_once(void **state)
 {
     (void)state;
     NbDiag d = {0};
-    assert_null(S_load("agency: A\nyear: 2023\nactive_disclosure:\n  licensing: -1\n  penalties: 1.5\n",
-                       &d));
+    assert_null(S_load_checked("agency: A\nyear: 2023\nactive_disclosure:\n  licensing: -1\n"
+                               "  penalties: 1.5\n",
+                               &d));
     assert_int_equal(d.errors, 2);
     nb_diag_free(&d);
 }
