@@ -206,36 +206,6 @@ int nb_phrase_find(const char *pattern, const char *text, size_t from, size_t *s
     return 0;
 }
 
-static int S_space(uint32_t cp)
-{
-    return cp == ' ' || cp == '\n' || cp == '\r' || cp == '\t' || cp == 0x3000;
-}
-
-/* Where a piece of the normalised prose is in the file: its characters in order in the
- * field's source, which may break lines and put spaces between them. */
-static NbMark S_locate(const NbProse *p, const char *piece, size_t len)
-{
-    const char *src = p->src, *send = src + strlen(src), *pend = piece + len;
-    int line = p->src_at.line, col = p->src_at.col;
-    for (const char *s = src; s < send;) {
-        const char *a = s, *b = piece;
-        int ok = 1;
-        while (ok && b < pend) {
-            uint32_t pc = nb_utf8_next(&b, pend);
-            if (S_space(pc)) continue; /* a space the normalising kept is optional */
-            if (a > s)
-                for (const char *q = a; q < send && S_space(nb_utf8_next(&q, send));) a = q;
-            const char *q = a;
-            ok = a < send && nb_utf8_next(&q, send) == pc;
-            a = q;
-        }
-        if (ok) return (NbMark){p->mark.file, line, col};
-        if (nb_utf8_next(&s, send) == '\n') line++, col = 1;
-        else col++;
-    }
-    return p->mark;
-}
-
 /* "三 一、本年新收政府信息公开申请数量, 总计" for a phrase's cells. */
 static void S_cells_text(NbBuf *b, const NbLayout *l, const NbPhrase *ph)
 {
@@ -270,7 +240,9 @@ static void S_prose(const NbReport *r, const NbLayout *l, const NbRule *rule, Nb
                 NbBuf cells = {0}, value = {0};
                 S_cells_text(&cells, l, ph);
                 S_value_text(&value, table);
-                nb_diag_add(diag, NB_WARNING, S_locate(p, p->text + a, e - a),
+                int nth = 0; /* the same words earlier in this field */
+                for (size_t b = 0; b + (e - a) <= a; b++) nth += !memcmp(p->text + b, p->text + a, e - a);
+                nb_diag_add(diag, NB_WARNING, nb_report_locate(&p->src, p->text + a, e - a, nth),
                             "the text says “%.*s” but %s is %s (%s:%d:%d) (%s)", (int)(e - a),
                             p->text + a, cells.s, value.s, there.file, there.line, there.col,
                             rule->id);

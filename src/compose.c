@@ -14,32 +14,46 @@ typedef struct {
     int ok;
 } S_Ctx;
 
-/* Every character must be drawable: in the BMP and in some font of the role. */
-static void S_cover(S_Ctx *c, const char *text, int role, NbMark at, const char *where)
+/* Every character must be drawable: in the BMP and in some font of the role. A problem is
+ * reported where the character is in the file (src), or at `at` for the layout's own text;
+ * `checked_role` >= 0: the text was already checked in that role; only what this role
+ * lacks besides is reported. */
+static void S_cover(S_Ctx *c, const char *text, int role, const NbSrcText *src, NbMark at,
+                    const char *where, int checked_role)
 {
     const char *p = text, *end = text + strlen(text);
-    int line = 0;
+    int line = 0, paragraphs = strchr(text, '\n') != NULL;
     while (p < end) {
+        const char *ch = p;
         uint32_t cp = nb_utf8_next(&p, end);
         if (cp == '\n') {
             line++;
             continue;
         }
         const char *why = NULL;
+        int seen = checked_role >= 0 && (cp > 0xFFFF || cp < 0x20 ||
+                                         nb_fonts_face(c->fonts, checked_role, cp) < 0);
+        if (seen) continue;
         if (cp > 0xFFFF)
             why = "is beyond U+FFFF, which the PDF library cannot draw; replace it with a common form";
         else if (cp < 0x20) why = "is a control character; remove it";
         else if (nb_fonts_face(c->fonts, role, cp) < 0)
             why = "is in none of the installed fonts; replace it, or add a font that has it "
                   "(fonts/ or --fonts DIR)";
-        if (why) {
-            NbBuf ch = {0};
-            if (cp >= 0x20) nb_utf8_put(&ch, cp);
-            nb_diag_add(c->diag, NB_ERROR, at, "%s, paragraph %d: the character %s (U+%04X) %s",
-                        where, line + 1, ch.s ? ch.s : "", cp, why);
-            nb_buf_free(&ch);
-            c->ok = 0;
-        }
+        if (!why) continue;
+        int nth = 0; /* the same character earlier in the text */
+        for (const char *q = text; q < ch; q++) nth += !memcmp(q, ch, (size_t)(p - ch));
+        NbMark here = src ? nb_report_locate(src, ch, (size_t)(p - ch), nth) : at;
+        NbBuf shown = {0};
+        if (cp >= 0x20) nb_utf8_put(&shown, cp);
+        NbBuf place = {0};
+        nb_buf_puts(&place, where);
+        if (paragraphs) nb_buf_printf(&place, ", paragraph %d", line + 1);
+        nb_diag_add(c->diag, NB_ERROR, here, "%s: the character %s (U+%04X) %s", place.s,
+                    shown.s ? shown.s : "", cp, why);
+        nb_buf_free(&shown);
+        nb_buf_free(&place);
+        c->ok = 0;
     }
 }
 
@@ -96,7 +110,7 @@ static void S_prose(S_Ctx *c, const char *key)
     const NbProse *p = nb_report_prose(c->r, key);
     if (!p) return;
     char *where = nb_xasprintf("%s", key);
-    S_cover(c, p->text, c->l->styles[NB_ST_BODY].font_role, p->mark, where);
+    S_cover(c, p->text, c->l->styles[NB_ST_BODY].font_role, &p->src, p->mark, where, -1);
     free(where);
     char *copy = nb_xstrdup(p->text);
     char *save = NULL;
@@ -120,7 +134,7 @@ static void S_table(S_Ctx *c, const NbTableSpec *t)
         } else {
             in->text = s->text;
             in->align = s->row < t->header_rows ? t->header_align : t->label_align;
-            S_cover(c, s->text, role, (NbMark){c->l->file, 0, 0}, "layout");
+            S_cover(c, s->text, role, NULL, (NbMark){c->l->file, 0, 0}, "layout", -1);
         }
     }
     NbBlock *b = nb_blocks_add(c->out, NB_B_TABLE, NB_ST_TABLE);
@@ -146,14 +160,19 @@ int nb_compose(const NbReport *r, const NbLayout *l, NbFonts *fonts, NbBlocks *o
 {
     S_Ctx c = {r, l, fonts, out, diag, 1};
     NbMark top = {r->file, 1, 1};
-    S_cover(&c, r->title, l->styles[NB_ST_TITLE].font_role, top, "title");
-    S_cover(&c, r->agency, l->styles[NB_ST_SIGNATURE].font_role, top, "agency");
+    int sig = l->styles[NB_ST_SIGNATURE].font_role, title = l->styles[NB_ST_TITLE].font_role;
+    S_cover(&c, r->agency, sig, &r->agency_src, top, "agency", -1);
+    if (r->title_src.src)
+        S_cover(&c, r->title, title, &r->title_src, top, "title", -1);
+    else /* the title is made from the agency: its characters in the title's fonts */
+        S_cover(&c, r->agency, title, &r->agency_src, top, "agency (in the title)", sig);
     S_text_block(&c, NB_B_TITLE, NB_ST_TITLE, r->title);
     for (size_t i = 0; i < l->nblocks; i++) {
         const NbBlockSpec *s = &l->blocks[i];
         switch (s->kind) {
         case NB_BLK_HEADING:
-            S_cover(&c, s->text, l->styles[NB_ST_HEADING1].font_role, (NbMark){l->file, 0, 0}, "layout");
+            S_cover(&c, s->text, l->styles[NB_ST_HEADING1].font_role, NULL, (NbMark){l->file, 0, 0},
+                    "layout", -1);
             S_text_block(&c, NB_B_HEADING, NB_ST_HEADING1, s->text);
             break;
         case NB_BLK_PROSE: S_prose(&c, s->text); break;

@@ -161,6 +161,18 @@ static int S_load(const S_Opts *o, const char *data, const char *input, NbLayout
     return 1;
 }
 
+/* The layout's fonts, from --fonts folders, the data folder's fonts/ and the system. */
+static NbFonts *S_fonts(const S_Opts *o, const char *data, const NbLayout *l, NbDiag *diag)
+{
+    char *font_dirs[18];
+    size_t nd = 0;
+    for (size_t i = 0; i < o->nfont_dirs; i++) font_dirs[nd++] = nb_xstrdup(o->font_dirs[i]);
+    font_dirs[nd++] = nb_xasprintf("%s/fonts", data);
+    NbFonts *fonts = nb_fonts_open(l, (const char *const *)font_dirs, nd, diag);
+    for (size_t i = 0; i < nd; i++) free(font_dirs[i]);
+    return fonts;
+}
+
 static char *S_default_out(const char *input)
 {
     size_t n = strlen(input);
@@ -192,12 +204,7 @@ static int S_render(const S_Opts *o, const char *data)
         status = syserr ? EXIT_SYSTEM : EXIT_DATA;
         goto done;
     }
-    char *font_dirs[18];
-    size_t nd = 0;
-    for (size_t i = 0; i < o->nfont_dirs; i++) font_dirs[nd++] = nb_xstrdup(o->font_dirs[i]);
-    font_dirs[nd++] = nb_xasprintf("%s/fonts", data);
-    fonts = nb_fonts_open(l, (const char *const *)font_dirs, nd, &diag);
-    for (size_t i = 0; i < nd; i++) free(font_dirs[i]);
+    fonts = S_fonts(o, data, l, &diag);
     if (!fonts) {
         status = EXIT_SYSTEM;
         goto free_report;
@@ -252,7 +259,16 @@ static int S_check(const S_Opts *o, const char *data)
         if (!S_load(o, data, o->inputs[i], &l, &r, &diag, &syserr)) {
             if (status != EXIT_SYSTEM) status = syserr ? EXIT_SYSTEM : EXIT_DATA;
         } else {
-            if (!o->quiet) fprintf(stderr, "%s: ok\n", o->inputs[i]);
+            /* every character must be drawable: composing checks that against the fonts */
+            NbFonts *fonts = S_fonts(o, data, l, &diag);
+            NbBlocks blocks = {0};
+            if (!fonts) status = EXIT_SYSTEM;
+            else if (!nb_compose(r, l, fonts, &blocks, &diag)) {
+                if (status != EXIT_SYSTEM) status = EXIT_DATA;
+            } else if (!o->quiet)
+                fprintf(stderr, "%s: ok%s\n", o->inputs[i], diag.warnings ? ", with warnings" : "");
+            nb_blocks_free(&blocks);
+            nb_fonts_free(fonts);
             nb_report_free(r);
             nb_layout_free(l);
         }
@@ -354,7 +370,10 @@ int main(int argc, char **argv)
             else if (!strcmp(a, "--paper")) o.paper = val;
             else if (!strcmp(a, "--dump-boxes")) o.dump_boxes = val;
             else if (!strcmp(a, "--previous")) o.previous = val;
-            else if (o.nfont_dirs < 16) o.font_dirs[o.nfont_dirs++] = val;
+            else if (!S_is_dir(val)) {
+                free(o.inputs);
+                return S_usage_error("--fonts %s: no such folder", val);
+            } else if (o.nfont_dirs < 16) o.font_dirs[o.nfont_dirs++] = val;
             continue;
         }
         if (a[0] == '-' && a[1]) {

@@ -194,6 +194,43 @@ static int S_is_prose_key(const NbLayout *l, const char *key)
     return 0;
 }
 
+static void S_src(S_Ctx *c, const NbYNode *n, NbSrcText *out)
+{
+    size_t a = nb_ydoc_offset(c->doc, n->mark), b = nb_ydoc_offset(c->doc, n->end);
+    out->src = nb_xstrndup(c->doc->src + a, b > a ? b - a : 0);
+    out->at = n->mark;
+    out->at.file = c->r->file;
+}
+
+static int S_space(uint32_t cp)
+{
+    return cp == ' ' || cp == '\n' || cp == '\r' || cp == '\t' || cp == 0x3000;
+}
+
+NbMark nb_report_locate(const NbSrcText *t, const char *piece, size_t len, int nth)
+{
+    if (!t->src) return t->at;
+    const char *src = t->src, *send = src + strlen(src), *pend = piece + len;
+    int line = t->at.line, col = t->at.col;
+    for (const char *s = src; s < send;) {
+        const char *a = s, *b = piece;
+        int ok = 1;
+        while (ok && b < pend) {
+            uint32_t pc = nb_utf8_next(&b, pend);
+            if (S_space(pc)) continue; /* a space the normalising kept is optional */
+            if (a > s)
+                for (const char *q = a; q < send && S_space(nb_utf8_next(&q, send));) a = q;
+            const char *q = a;
+            ok = a < send && nb_utf8_next(&q, send) == pc;
+            a = q;
+        }
+        if (ok && nth-- == 0) return (NbMark){t->at.file, line, col};
+        if (nb_utf8_next(&s, send) == '\n') line++, col = 1;
+        else col++;
+    }
+    return t->at;
+}
+
 static void S_prose(S_Ctx *c, const NbYNode *n, const char *key)
 {
     if (n->kind != NB_Y_SCALAR) {
@@ -210,9 +247,7 @@ static void S_prose(S_Ctx *c, const NbYNode *n, const char *key)
     p->text = nb_text_paragraphs(n->str);
     p->mark = n->mark;
     p->mark.file = r->file;
-    size_t a = nb_ydoc_offset(c->doc, n->mark), b = nb_ydoc_offset(c->doc, n->end);
-    p->src = nb_xstrndup(c->doc->src + a, b > a ? b - a : 0);
-    p->src_at = p->mark;
+    S_src(c, n, &p->src);
 }
 
 static void S_date(S_Ctx *c, const NbYNode *n)
@@ -261,6 +296,7 @@ static void S_top(S_Ctx *c, const NbYNode *root)
                 nb_diag_add(c->diag, NB_ERROR, v->mark, "layout: a layout name is expected");
         } else if (strcmp(key, "agency") == 0) {
             r->agency = S_text(c, v, key);
+            if (r->agency) S_src(c, v, &r->agency_src);
             if (r->agency && !*r->agency) {
                 nb_diag_add(c->diag, NB_ERROR, v->mark, "agency is empty; give the unit's full name");
                 free(r->agency);
@@ -275,6 +311,7 @@ static void S_top(S_Ctx *c, const NbYNode *root)
             else r->year = (int)y;
         } else if (strcmp(key, "title") == 0) {
             r->title = S_text(c, v, key);
+            if (r->title) S_src(c, v, &r->title_src);
         } else if (strcmp(key, "date") == 0) {
             S_date(c, v);
         } else if (strcmp(key, "seal") == 0) {
@@ -382,7 +419,7 @@ void nb_report_free(NbReport *r)
     for (size_t i = 0; i < r->nprose; i++) {
         free(r->prose[i].key);
         free(r->prose[i].text);
-        free(r->prose[i].src);
+        free(r->prose[i].src.src);
     }
     free(r->prose);
     for (size_t i = 0; i < r->nrows; i++) free(r->rows[i].vals);
@@ -390,6 +427,8 @@ void nb_report_free(NbReport *r)
     free(r->file);
     free(r->agency);
     free(r->title);
+    free(r->agency_src.src);
+    free(r->title_src.src);
     free(r->seal);
     nb_image_free(&r->seal_image);
     free(r);

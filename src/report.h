@@ -22,12 +22,18 @@ typedef struct {
     NbMark mark;    /* where the row is, or the report's top when absent */
 } NbRow;
 
+/* A text field as written in the file (quotes, indentation and line breaks included),
+ * for pointing at a character or phrase of its text. */
+typedef struct {
+    char *src;
+    NbMark at;      /* where src begins */
+} NbSrcText;
+
 typedef struct {
     char *key;
     char *text;     /* paragraphs separated by "\n" */
     NbMark mark;
-    char *src;      /* the field's text as written in the file, from src_at */
-    NbMark src_at;
+    NbSrcText src;
 } NbProse;
 
 typedef struct {
@@ -35,6 +41,7 @@ typedef struct {
     char *agency;
     int year;
     char *title;    /* '|' marks a preferred break */
+    NbSrcText agency_src, title_src; /* title_src.src is NULL when the title is made */
     int has_date, date_y, date_m, date_d;
     char *seal;     /* path resolved against the report's folder, or NULL */
     NbMark seal_mark;
@@ -56,6 +63,11 @@ void nb_report_free(NbReport *r);
 
 /* The prose of a field, or NULL. */
 const NbProse *nb_report_prose(const NbReport *r, const char *key);
+
+/* Where the nth occurrence (from 0) of a piece of a field's text is in the file: its
+ * characters in order in the source, which may break lines and put spaces between them.
+ * The field's start when not found. */
+NbMark nb_report_locate(const NbSrcText *s, const char *piece, size_t len, int nth);
 
 /* Format a value for print. */
 void nb_value_set(NbValue *v, double x);

@@ -1,6 +1,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,13 @@ char *nb_read_file(const char *path, size_t *len, size_t limit, const char **err
         *err = strerror(errno);
         return NULL;
     }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) &&
+                                                                 (size_t)st.st_size > limit))) {
+        *err = S_ISDIR(st.st_mode) ? "it is a folder, not a file" : "file too large";
+        fclose(f);
+        return NULL;
+    }
     NbBuf b = {0};
     char chunk[65536];
     size_t n;
@@ -214,8 +222,34 @@ static void fchmod_default(const char *path)
     chmod(path, 0666 & ~mask);
 }
 
+static int S_write_all(int fd, const char *data, size_t len, const char **err)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, data + done, len - done);
+        if (w <= 0) {
+            *err = strerror(w < 0 ? errno : EIO);
+            return 0;
+        }
+        done += (size_t)w;
+    }
+    return 1;
+}
+
 int nb_write_atomic(const char *path, const char *data, size_t len, const char **err)
 {
+    /* a device or a pipe (/dev/stdout, /dev/full) is written to, never replaced */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        int fd = open(path, O_WRONLY);
+        if (fd < 0) {
+            *err = strerror(errno);
+            return 0;
+        }
+        int ok = S_write_all(fd, data, len, err);
+        if (close(fd) != 0 && ok) *err = strerror(errno), ok = 0;
+        return ok;
+    }
     char *tmp = nb_xasprintf("%s.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
@@ -223,16 +257,7 @@ int nb_write_atomic(const char *path, const char *data, size_t len, const char *
         free(tmp);
         return 0;
     }
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w <= 0) {
-            *err = strerror(w < 0 ? errno : EIO);
-            break;
-        }
-        done += (size_t)w;
-    }
-    int ok = done == len;
+    int ok = S_write_all(fd, data, len, err);
     if (ok && fsync(fd) != 0 && errno != EINVAL) *err = strerror(errno), ok = 0;
     if (close(fd) != 0 && ok) *err = strerror(errno), ok = 0;
     if (ok) fchmod_default(tmp);

@@ -68,10 +68,25 @@ static int S_next(S_Parse *p, yaml_event_t *ev)
     const char *problem = p->parser.problem ? p->parser.problem : "cannot parse";
     const char *ctx = p->parser.context;
     if (p->parser.error == YAML_READER_ERROR) {
-        at.line = 0; /* the reader reports a byte offset, not a line */
-        nb_diag_add(p->diag, NB_ERROR, at,
-                    "%s at byte %zu: the file must be UTF-8 text; save it as UTF-8",
-                    problem, p->parser.problem_offset);
+        /* the reader reports a byte offset: turn it into a line and column */
+        size_t off = p->parser.problem_offset < p->len ? p->parser.problem_offset : p->len;
+        if (strstr(problem, "trailing") || strstr(problem, "incomplete")) /* point at its start */
+            while (off > 0 && ((unsigned char)p->data[off] & 0xC0) != 0xC0) off--;
+        at.line = 1, at.col = 1;
+        for (size_t i = 0; i < off; i++) {
+            if (p->data[i] == '\n') at.line++, at.col = 1;
+            else if (((unsigned char)p->data[i] & 0xC0) != 0x80) at.col++;
+        }
+        unsigned byte = off < p->len ? (unsigned char)p->data[off] : 0;
+        if (strstr(problem, "control character"))
+            nb_diag_add(p->diag, NB_ERROR, at,
+                        "a control character (byte 0x%02X) is not allowed in the text; remove it",
+                        byte);
+        else if (strstr(problem, "UTF-8") || strstr(problem, "octet"))
+            nb_diag_add(p->diag, NB_ERROR, at,
+                        "not UTF-8 text (byte 0x%02X); save the file with the UTF-8 encoding", byte);
+        else
+            nb_diag_add(p->diag, NB_ERROR, at, "%s; save the file as UTF-8 text", problem);
     } else if (S_char_at(p, at) == '\t') {
         nb_diag_add(p->diag, NB_ERROR, at,
                     "a tab character; YAML indents with spaces only: replace the tab by spaces");
