@@ -64,19 +64,23 @@ static double S_side(NbBuf *b, const NbReport *r, const NbLayout *l, const NbRul
     return s;
 }
 
-/* Where to point for a column of an equal rule: the first row of the right side that the
- * data gives (the side usually filled in last), else of the left, else the report's top. */
-static NbMark S_equal_at(const NbReport *r, const NbRule *rule, int k)
+/* Where to point for a column of an equal rule: a summary row the data gives though it
+ * could be computed (（七）总计: what the rule checks), else the first row of the right side
+ * that the data gives (the side usually filled in last), else of the left, else the
+ * report's top. */
+static NbMark S_equal_at(const NbReport *r, const NbLayout *l, const NbRule *rule, int k)
 {
-    for (int side = 0; side < 2; side++) {
-        const NbRuleTerm *t = side ? rule->left : rule->right;
-        size_t n = side ? rule->nleft : rule->nright;
-        for (size_t i = 0; i < n; i++)
-            for (size_t j = 0; j < t[i].n; j++) {
-                const NbRow *row = &r->rows[t[i].fields[j]];
-                if (row->given) return k < row->n ? row->vals[k].mark : row->mark;
-            }
-    }
+    for (int pass = 0; pass < 2; pass++)
+        for (int side = 0; side < 2; side++) {
+            const NbRuleTerm *t = side ? rule->left : rule->right;
+            size_t n = side ? rule->nleft : rule->nright;
+            for (size_t i = 0; i < n; i++)
+                for (size_t j = 0; j < t[i].n; j++) {
+                    const NbRow *row = &r->rows[t[i].fields[j]];
+                    if (!row->given || (pass == 0 && !l->fields[t[i].fields[j]].computed)) continue;
+                    return k < row->n ? row->vals[k].mark : row->mark;
+                }
+        }
     return r->top;
 }
 
@@ -91,7 +95,7 @@ static void S_equal(const NbReport *r, const NbLayout *l, const NbRule *rule, Nb
         double a = S_side(&left, r, l, rule->left, rule->nleft, k);
         double b = S_side(&right, r, l, rule->right, rule->nright, k);
         if (fabs(a - b) > 1e-9)
-            nb_diag_add(diag, NB_ERROR, S_equal_at(r, rule, k), "%s column %s: %s but %s (%s)",
+            nb_diag_add(diag, NB_ERROR, S_equal_at(r, l, rule, k), "%s column %s: %s but %s (%s)",
                         S_section(l, first), S_column(l, first, k), left.s, right.s, rule->id);
         nb_buf_free(&left);
         nb_buf_free(&right);
@@ -216,10 +220,20 @@ static void S_cells_text(NbBuf *b, const NbLayout *l, const NbPhrase *ph)
     if (cn->to != c0->from) nb_buf_printf(b, " … %s", S_column(l, cn->field, cn->to));
 }
 
+/* One statement, one check: words an earlier phrase already matched (新收到…申请 read
+ * by both 新收…申请 and 收到…申请) are not read again. */
+static int S_claimed(const size_t *spans, size_t n, size_t a, size_t e)
+{
+    for (size_t k = 0; k < n; k++)
+        if (a < spans[2 * k + 1] && spans[2 * k] < e) return 1;
+    return 0;
+}
+
 static void S_prose(const NbReport *r, const NbLayout *l, const NbRule *rule, NbDiag *diag)
 {
     for (size_t i = 0; i < r->nprose; i++) {
         const NbProse *p = &r->prose[i];
+        size_t *spans = NULL, nspans = 0, cap = 0;
         for (size_t j = 0; j < rule->nphrases; j++) {
             const NbPhrase *ph = &rule->phrases[j];
             if (!ph->ncells) continue;
@@ -227,6 +241,9 @@ static void S_prose(const NbReport *r, const NbLayout *l, const NbRule *rule, Nb
             double said = 0;
             while (nb_phrase_find(ph->find, p->text, at, &a, &e, &said)) {
                 at = e > a ? e : a + 1;
+                if (S_claimed(spans, nspans, a, e)) continue;
+                nb_grow(&spans, &cap, 2 * (nspans + 1), sizeof *spans);
+                spans[2 * nspans] = a, spans[2 * nspans + 1] = e, nspans++;
                 if (ph->has_means) said = ph->means;
                 double table = 0;
                 for (size_t k = 0; k < ph->ncells; k++) {
@@ -250,6 +267,7 @@ static void S_prose(const NbReport *r, const NbLayout *l, const NbRule *rule, Nb
                 nb_buf_free(&value);
             }
         }
+        free(spans);
     }
 }
 

@@ -526,15 +526,15 @@ static char *S_str(S_Ctx *c, const NbYNode *root, const char *key)
 
 /* ------------------------------------------------------------------ rules */
 
-/* Rows a rule names: the row itself (computed rows too) or every data row under a group. */
+/* Rows a rule names: the row itself or every row under a group, computed rows (（七）总计)
+ * included: when the data gives them, they are checked like any other. */
 static size_t S_rule_fields(const NbLayout *l, const char *path, int **out)
 {
     size_t n = 0, len = strlen(path);
     *out = nb_xcalloc(l->nfields + 1, sizeof **out);
     for (size_t i = 0; i < l->nfields; i++) {
         const char *p = l->fields[i].path;
-        if (strcmp(p, path) == 0 || (!l->fields[i].computed && strncmp(p, path, len) == 0 &&
-                                     p[len] == '.'))
+        if (strncmp(p, path, len) == 0 && (p[len] == 0 || p[len] == '.'))
             (*out)[n++] = (int)i;
     }
     return n;

@@ -94,8 +94,13 @@ static int S_value(S_Ctx *c, const NbYNode *n, const NbField *f, const char *wha
         nb_diag_add(c->diag, NB_ERROR, n->mark, "%s: write the number plainly, not '%s'", what, s);
         return 0;
     }
+    if (v == 0) v = 0; /* -0 is 0 */
     nb_value_set(out, v);
-    if (f->decimal || v != floor(v)) snprintf(out->text, sizeof out->text, "%.31s", s);
+    /* a decimal as written; a figure too long to print exactly (an error anyway), too */
+    if (f->decimal || v != floor(v) || strlen(s) > 15) {
+        if (strlen(s) < sizeof out->text) snprintf(out->text, sizeof out->text, "%s", s);
+        else snprintf(out->text, sizeof out->text, "%.26s…", s);
+    }
     out->given = 1;
     out->mark = n->mark;
     out->mark.file = c->r->file;

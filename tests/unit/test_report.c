@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "check.h"
 #include "layout.h"
 #include "report.h"
@@ -16,26 +18,10 @@
 #include "util.h"
 #include "yamltree.h"
 
-#define LAYOUT "layouts/gov-info-disclosure-2021.yaml"
-
-static NbLayout *S_layout;
-
 static int S_setup(void **state)
 {
     (void)state;
-    NbDiag d = {0};
-    S_layout = nb_layout_load(LAYOUT, &d);
-    if (d.errors) nb_diag_print(&d, stderr);
-    nb_diag_free(&d);
-    return S_layout ? 0 : -1;
-}
-
-static int S_teardown(void **state)
-{
-    (void)state;
-    nb_layout_free(S_layout);
-    S_layout = NULL;
-    return 0;
+    return S_open();
 }
 
 /* Parse and load a report from text; the YAML tree is freed here. */
