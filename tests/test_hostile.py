@@ -167,6 +167,42 @@ class Hostile(unittest.TestCase):
             '{f}:60:27: error: 三 column 科研机构: 一 + 二 = 0 but （七）总计 + 四 = 1 (R1)',
             '{f}:60:20: error: 三 column 总计: 一 + 二 = 0 but （七）总计 + 四 = 1 (R1)'])
 
+    def test_warnings_never_block(self):
+        """A figure in the text that disagrees with the tables (R7) is a warning: check exits
+        0 and says so, render writes the PDF, -q keeps quiet about it."""
+        where = folder('warn')
+        src, out = os.path.join(where, 'warn.yaml'), os.path.join(where, 'warn.pdf')
+        content = self.sample_with('未收到公众依申请公开办理的事项', '收到政府信息公开申请3件')
+        with open(src, 'wb') as f:
+            f.write(content)
+        line = next(i for i, text in enumerate(content.decode().splitlines(), 1) if '申请3件' in text)
+        col = content.decode().splitlines()[line - 1].index('收到政府') + 1
+        warning = (f'{src}:{line}:{col}: warning: the text says “收到政府信息公开申请3件” but 三 '
+                   f'一、本年新收政府信息公开申请数量, 总计 is 0 ({src}:33:20) (R7)')
+        check = run([program(), 'check', src])
+        self.assertEqual(check.returncode, 0)
+        self.assertEqual(check.stderr.splitlines(), [f'{src}: ok, with warnings', warning])
+        render = run([program(), 'render', src, '-o', out])
+        self.assertEqual(render.returncode, 0)
+        self.assertEqual(render.stderr.splitlines(), [warning])
+        self.assertTrue(os.path.getsize(out) > 0)
+        quiet = run([program(), 'render', '-q', src, '-o', out])
+        self.assertEqual((quiet.returncode, quiet.stdout, quiet.stderr), (0, '', ''))
+
+    def test_errors_block_render_and_fail_check(self):
+        where = folder('errs')
+        src = os.path.join(where, 'errs.yaml')
+        with open(src, 'wb') as f:
+            f.write(self.sample_with('  new:             [0, 0, 0, 0, 0, 0]',
+                                     '  new:             [1, 0, 0, 0, 0, 0, 2]'))
+        for cmd in (['check', src], ['render', src, '-o', os.path.join(where, 'e.pdf')],
+                    ['render', '-q', src, '-o', os.path.join(where, 'e.pdf')]):
+            result = run([program(), *cmd])
+            self.assertEqual(result.returncode, DATA)
+            self.assertIn('(R2)', result.stderr)
+            self.assertIn('(R1)', result.stderr)
+        self.assertEqual(sorted(os.listdir(where)), ['errs.yaml'])
+
     # -------------------------------------------------------------- characters and fonts
 
     def test_character_beyond_bmp(self):
