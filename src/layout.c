@@ -76,7 +76,7 @@ static int S_number(const char *s, double *out)
 {
     char *end;
     double v = strtod(s, &end);
-    if (end == s || *end) return 0;
+    if (end == s || *end || !isfinite(v)) return 0; /* nan and inf are no numbers here */
     *out = v;
     return 1;
 }
@@ -90,7 +90,7 @@ static double S_length(S_Ctx *c, const NbYNode *n, double em, double line)
     }
     char *end;
     double v = strtod(n->str, &end);
-    if (end == n->str || v < 0 || !isfinite(v)) {
+    if (end == n->str || v < 0 || !isfinite(v) || v > 10000) {
         S_err(c, n, "layout: not a length", n->str);
         return 0;
     }
@@ -141,16 +141,24 @@ static void S_page(S_Ctx *c, const NbYNode *root)
     }
     const NbYNode *lines = S_need(c, page, "lines", NB_Y_SCALAR);
     double v = 0;
-    if (lines && (!S_number(lines->str, &v) || v < 1 || v > 200))
+    if (lines && (!S_number(lines->str, &v) || v < 1 || v > 200 || v != floor(v))) {
         S_err(c, lines, "layout: lines must be a whole number of body lines per page", NULL);
+        v = 0;
+    }
     l->lines = (int)v;
+    /* the type area must exist: a few centimetres at least */
+    if (l->page_w - l->margin_left - l->margin_right < 20 * S_MM ||
+        l->page_h - l->margin_top - l->margin_bottom < 20 * S_MM)
+        S_err(c, page, "layout: the margins leave no room for text on the page", NULL);
     if (l->lines > 0)
         l->pitch = (l->page_h - l->margin_top - l->margin_bottom) / l->lines;
     const NbYNode *chars = nb_ymap_get(page, "chars");
     v = 0;
     if (chars && (chars->kind != NB_Y_SCALAR || !S_number(chars->str, &v) || v < 1 || v > 200 ||
-                  v != (int)v))
+                  v != floor(v))) {
         S_err(c, chars, "layout: chars must be a whole number of characters per line", NULL);
+        v = 0;
+    }
     l->chars = (int)v;
     if (l->chars > 0)
         l->char_pitch = (l->page_w - l->margin_left - l->margin_right) / l->chars;
@@ -265,8 +273,11 @@ static void S_schema(S_Ctx *c, const NbYNode *map, const char *prefix, size_t *c
             NbField *f = &c->l->fields[idx];
             double n = 0;
             const NbYNode *cnt = nb_ymap_get(v, "count");
-            if (cnt->kind != NB_Y_SCALAR || !S_number(cnt->str, &n) || n < 1 || n > 32)
-                S_err(c, cnt, "layout: count is a number from 1 to 32", NULL);
+            if (cnt->kind != NB_Y_SCALAR || !S_number(cnt->str, &n) || n < 1 || n > 32 ||
+                n != floor(n)) {
+                S_err(c, cnt, "layout: count is a whole number from 1 to 32", NULL);
+                n = 1;
+            }
             f->count = (int)n;
             const NbYNode *t = nb_ymap_get(v, "total");
             f->total = t && t->kind == NB_Y_SCALAR && strcmp(t->str, "true") == 0;
