@@ -45,9 +45,27 @@ void nb_doc_rule(NbDoc *d, size_t page, double x0, double y0, double x1, double 
 void nb_doc_image(NbDoc *d, size_t page, const NbImage *img, double x0, double y0, double x1,
                   double y1)
 {
+    NbImage *copy = NULL;
+    for (size_t i = 0; i < d->nimages; i++)
+        if (d->image_src[i] == img) copy = d->images[i];
+    if (!copy) { /* one copy per image, however often it is drawn */
+        copy = nb_xcalloc(1, sizeof *copy);
+        copy->w = img->w, copy->h = img->h;
+        size_t px = (size_t)img->w * (size_t)img->h;
+        copy->rgb = nb_xmalloc(3 * px);
+        memcpy(copy->rgb, img->rgb, 3 * px);
+        if (img->alpha) {
+            copy->alpha = nb_xmalloc(px);
+            memcpy(copy->alpha, img->alpha, px);
+        }
+        d->images = nb_xrealloc(d->images, (d->nimages + 1) * sizeof *d->images);
+        d->image_src = nb_xrealloc(d->image_src, (d->nimages + 1) * sizeof *d->image_src);
+        d->image_src[d->nimages] = img;
+        d->images[d->nimages++] = copy;
+    }
     NbItem *it = S_item(d, page);
     it->kind = NB_IT_IMAGE;
-    it->image = img;
+    it->image = copy;
     it->x = x0, it->y = y0, it->x1 = x1, it->y1 = y1;
 }
 
@@ -66,9 +84,16 @@ void nb_doc_free(NbDoc *d)
     free(d->pages);
     for (size_t i = 0; i < d->noutline; i++) free(d->outline[i].title);
     free(d->outline);
+    for (size_t i = 0; i < d->nboxes; i++) free(d->boxes[i].text);
     free(d->boxes);
     free(d->title);
     free(d->author);
+    for (size_t i = 0; i < d->nimages; i++) {
+        nb_image_free(d->images[i]);
+        free(d->images[i]);
+    }
+    free(d->images);
+    free(d->image_src);
     memset(d, 0, sizeof *d);
 }
 

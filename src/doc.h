@@ -17,7 +17,7 @@ typedef struct {
     char *text;
     double x1, y1, width; /* rules: the other end and the line width; images: the corner
                            * opposite (x, y), which is the top left */
-    const NbImage *image; /* borrowed */
+    const NbImage *image; /* owned by the document (NbDoc.images) */
 } NbItem;
 
 typedef struct {
@@ -37,7 +37,7 @@ typedef struct {
     size_t page;
     int row, col, rowspan, colspan;
     double x0, y0, x1, y1;
-    const char *text; /* what was drawn in it ("" when nothing) */
+    char *text;       /* what was drawn in it (owned) */
     int number, continued;
 } NbCellBox;
 
@@ -51,13 +51,18 @@ typedef struct {
     NbCellBox *boxes;
     size_t nboxes, bcap;
     char *title, *author;
+    NbImage **images;     /* copies of the images drawn */
+    const NbImage **image_src; /* what each is a copy of */
+    size_t nimages;
+    NbFonts *fonts;       /* borrowed: the faces the text items name */
 } NbDoc;
 
 size_t nb_doc_add_page(NbDoc *d);
 /* A run of text set by nb_text_break, at a baseline. */
 void nb_doc_run(NbDoc *d, size_t page, const NbTextRun *run, double size, double x0, double y);
 void nb_doc_rule(NbDoc *d, size_t page, double x0, double y0, double x1, double y1, double width);
-/* An image filling the box (x0, y0)–(x1, y1), drawn over what is already on the page. */
+/* An image filling the box (x0, y0)–(x1, y1), drawn over what is already on the page; the
+ * document keeps its own copy. */
 void nb_doc_image(NbDoc *d, size_t page, const NbImage *img, double x0, double y0, double x1,
                   double y1);
 void nb_doc_outline(NbDoc *d, const char *title, size_t page, double y);

@@ -66,6 +66,7 @@ static int S_face_parse(S_Face *f, const char **why)
     }
     if ((size_t)off + 12 > size) return *why = "truncated", 0;
     f->sfnt = d + off;
+    f->info.sfnt_offset = off;
     if (memcmp(f->sfnt, "OTTO", 4) == 0)
         return *why = "PostScript (CFF) outlines, which libharu cannot embed", 0;
     size_t len;

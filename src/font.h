@@ -17,6 +17,7 @@ typedef struct {
     char *family;
     const unsigned char *data; /* the whole file, mapped */
     size_t size;
+    size_t sfnt_offset;        /* this face's table directory in data (a .ttc holds several) */
 } NbFaceInfo;
 
 /* Resolve every role of the layout. Extra font folders are searched first.

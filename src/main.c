@@ -7,13 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "compose.h"
-#include "flow.h"
-#include "font.h"
+#include "batch.h"
+#include "job.h"
 #include "layout.h"
-#include "pdf.h"
-#include "report.h"
 #include "util.h"
 
 #ifndef NB_VERSION
@@ -34,6 +30,8 @@ typedef struct {
     const char *paper;
     const char *dump_boxes;
     const char *previous;
+    const char *manifest, *summary, *agency, *combine;
+    int workers;
     const char *font_dirs[16];
     size_t nfont_dirs;
     int quiet;
@@ -42,6 +40,7 @@ typedef struct {
 static const char S_usage[] =
     "usage: nianbao render REPORT.yaml [-o OUT.pdf] [options]\n"
     "       nianbao check REPORT.yaml...\n"
+    "       nianbao batch REPORT.yaml...|FOLDER... -o OUTDIR [-j N] [options]\n"
     "       nianbao template > report.yaml\n"
     "\n"
     "Typesets the 政府信息公开工作年度报告 from YAML data into a print-ready PDF.\n"
@@ -50,6 +49,8 @@ static const char S_usage[] =
     "  render     check the data, then write the PDF (default: REPORT.pdf beside the input)\n"
     "  check      check the data only; prints every problem with file:line:col\n"
     "  template   print a commented blank report to fill in\n"
+    "  batch      check and render many reports, one PDF each into OUTDIR; a bad report\n"
+    "             never stops the others; exit status 1 if any failed\n"
     "\n"
     "options:\n"
     "  -o, --output FILE   where to write the PDF\n"
@@ -57,6 +58,13 @@ static const char S_usage[] =
     "  --fonts DIR         also look for fonts in DIR (repeatable)\n"
     "  --layout ID|FILE    the report format (default: the report's layout: or "
     "gov-info-disclosure-2021)\n"
+    "batch options:\n"
+    "  -j, --jobs N        worker processes (default: one per core)\n"
+    "  --manifest FILE     a CSV line per report: input, output, pages, bytes, status, message\n"
+    "  --summary OUT.pdf   also the 汇总 report: every table summed over the reports rendered\n"
+    "  --agency NAME       the 汇总 report's agency (with --summary)\n"
+    "  --combine OUT.pdf   also one PDF holding every report rendered, in order, for printing\n"
+    "\n"
     "  --previous FILE     last year's report: check that its 结转 is this year's 上年结转\n"
     "  --dump-boxes FILE   also write the positions of table cells and images as JSON (tests)\n"
     "  -q, --quiet         print errors only\n"
@@ -108,71 +116,6 @@ static char *S_layout_path(const char *data, const char *id)
     return nb_xasprintf("%s/layouts/%s.yaml", data, id);
 }
 
-/* Load the report and its layout; on data errors returns 1 with diagnostics. */
-static int S_load(const S_Opts *o, const char *data, const char *input, NbLayout **lp,
-                  NbReport **rp, NbDiag *diag, int *system_error)
-{
-    *lp = NULL, *rp = NULL;
-    NbYDoc *doc = nb_ydoc_load(input, diag);
-    if (!doc) {
-        struct stat st;
-        *system_error = stat(input, &st) != 0;
-        return 0;
-    }
-    const char *id = o->layout ? o->layout : nb_report_layout_id(doc);
-    char *lpath = S_layout_path(data, id ? id : "gov-info-disclosure-2021");
-    NbLayout *l = nb_layout_load(lpath, diag);
-    free(lpath);
-    if (!l) {
-        nb_ydoc_free(doc);
-        *system_error = 1;
-        return 0;
-    }
-    if (o->paper) {
-        double w, h;
-        nb_paper_size(o->paper, &w, &h);
-        nb_layout_fit_paper(l, w, h);
-    }
-    NbReport *r = nb_report_from_yaml(doc, l, diag);
-    nb_ydoc_free(doc);
-    if (!r) {
-        nb_layout_free(l);
-        return 0;
-    }
-    size_t errors = diag->errors;
-    nb_check_report(r, l, diag);
-    if (o->previous) { /* last year's report, for the carry rules (R6) */
-        NbYDoc *pdoc = nb_ydoc_load(o->previous, diag);
-        NbReport *prev = pdoc ? nb_report_from_yaml(pdoc, l, diag) : NULL;
-        nb_ydoc_free(pdoc);
-        if (prev) nb_check_previous(r, prev, l, diag);
-        else if (diag->errors == errors)
-            nb_diag_add(diag, NB_ERROR, (NbMark){o->previous, 0, 0}, "cannot use last year's report");
-        struct stat st;
-        if (!pdoc && stat(o->previous, &st) != 0) *system_error = 1;
-        nb_report_free(prev);
-    }
-    if (diag->errors > errors) { /* the rules found errors: nothing is rendered */
-        nb_report_free(r);
-        nb_layout_free(l);
-        return 0;
-    }
-    *lp = l, *rp = r;
-    return 1;
-}
-
-/* The layout's fonts, from --fonts folders, the data folder's fonts/ and the system. */
-static NbFonts *S_fonts(const S_Opts *o, const char *data, const NbLayout *l, NbDiag *diag)
-{
-    char *font_dirs[18];
-    size_t nd = 0;
-    for (size_t i = 0; i < o->nfont_dirs; i++) font_dirs[nd++] = nb_xstrdup(o->font_dirs[i]);
-    font_dirs[nd++] = nb_xasprintf("%s/fonts", data);
-    NbFonts *fonts = nb_fonts_open(l, (const char *const *)font_dirs, nd, diag);
-    for (size_t i = 0; i < nd; i++) free(font_dirs[i]);
-    return fonts;
-}
-
 static char *S_default_out(const char *input)
 {
     size_t n = strlen(input);
@@ -181,69 +124,31 @@ static char *S_default_out(const char *input)
     return nb_xasprintf("%.*s.pdf", (int)n, input);
 }
 
+static NbJobOpts S_job_opts(const S_Opts *o, const char *data)
+{
+    return (NbJobOpts){data, o->layout, o->paper, o->previous, o->font_dirs, o->nfont_dirs};
+}
+
 static int S_render(const S_Opts *o, const char *data)
 {
     const char *input = o->inputs[0];
     NbDiag diag = {0};
-    NbLayout *l;
-    NbReport *r;
-    int syserr = 0, status = 0;
     char *out = o->out ? nb_xstrdup(o->out) : S_default_out(input);
-    char *pdf = NULL;
-    size_t len = 0;
-    NbFonts *fonts = NULL;
-    NbBlocks blocks = {0};
-    NbDoc doc = {0};
+    int status;
     if (S_is_dir(out)) {
         nb_diag_add(&diag, NB_ERROR, (NbMark){out, 0, 0},
                     "the output is a folder; give a file name such as %s/report.pdf", out);
         status = EXIT_USAGE;
-        goto done;
+    } else {
+        NbJobOpts jo = S_job_opts(o, data);
+        NbWorker *w = nb_worker_new(&jo);
+        NbJobResult res = nb_worker_run(w, input, NULL, 0, out, o->dump_boxes, &diag);
+        nb_worker_free(w);
+        status = (int)res.status;
+        if (!o->quiet && !status) printf("%s: %zu pages, %zu bytes\n", out, res.pages, res.bytes);
     }
-    if (!S_load(o, data, input, &l, &r, &diag, &syserr)) {
-        status = syserr ? EXIT_SYSTEM : EXIT_DATA;
-        goto done;
-    }
-    fonts = S_fonts(o, data, l, &diag);
-    if (!fonts) {
-        status = EXIT_SYSTEM;
-        goto free_report;
-    }
-    if (!nb_compose(r, l, fonts, &blocks, &diag)) {
-        status = EXIT_DATA;
-        goto free_report;
-    }
-    nb_flow(&blocks, l, fonts, &doc);
-    doc.title = nb_xstrdup(r->title);
-    for (char *p = doc.title; *p; p++)
-        if (*p == '|') memmove(p, p + 1, strlen(p)), p--;
-    doc.author = nb_xstrdup(r->agency);
-    if (!nb_pdf_render(&doc, fonts, &pdf, &len, &diag)) {
-        status = EXIT_SYSTEM;
-        goto free_report;
-    }
-    const char *err = NULL;
-    if (!nb_write_atomic(out, pdf, len, &err)) {
-        nb_diag_add(&diag, NB_ERROR, (NbMark){out, 0, 0}, "cannot write the PDF: %s", err);
-        status = EXIT_SYSTEM;
-        goto free_report;
-    }
-    if (o->dump_boxes && !nb_doc_dump_boxes(&doc, o->dump_boxes)) {
-        nb_diag_add(&diag, NB_ERROR, (NbMark){o->dump_boxes, 0, 0}, "cannot write the boxes");
-        status = EXIT_SYSTEM;
-    }
-    if (!o->quiet && !status)
-        printf("%s: %zu pages, %zu bytes\n", out, doc.npages, len);
-free_report:
-    nb_doc_free(&doc);
-    nb_blocks_free(&blocks);
-    nb_fonts_free(fonts);
-    nb_report_free(r);
-    nb_layout_free(l);
-done:
     nb_diag_print_some(&diag, stderr, o->quiet);
     nb_diag_free(&diag);
-    free(pdf);
     free(out);
     return status;
 }
@@ -251,30 +156,18 @@ done:
 static int S_check(const S_Opts *o, const char *data)
 {
     int status = 0;
+    NbJobOpts jo = S_job_opts(o, data);
+    NbWorker *w = nb_worker_new(&jo);
     for (size_t i = 0; i < o->ninputs; i++) {
         NbDiag diag = {0};
-        NbLayout *l;
-        NbReport *r;
-        int syserr = 0;
-        if (!S_load(o, data, o->inputs[i], &l, &r, &diag, &syserr)) {
-            if (status != EXIT_SYSTEM) status = syserr ? EXIT_SYSTEM : EXIT_DATA;
-        } else {
-            /* every character must be drawable: composing checks that against the fonts */
-            NbFonts *fonts = S_fonts(o, data, l, &diag);
-            NbBlocks blocks = {0};
-            if (!fonts) status = EXIT_SYSTEM;
-            else if (!nb_compose(r, l, fonts, &blocks, &diag)) {
-                if (status != EXIT_SYSTEM) status = EXIT_DATA;
-            } else if (!o->quiet)
-                fprintf(stderr, "%s: ok%s\n", o->inputs[i], diag.warnings ? ", with warnings" : "");
-            nb_blocks_free(&blocks);
-            nb_fonts_free(fonts);
-            nb_report_free(r);
-            nb_layout_free(l);
-        }
+        NbJobResult res = nb_worker_run(w, o->inputs[i], NULL, 0, NULL, NULL, &diag);
+        if (res.status && status != EXIT_SYSTEM) status = (int)res.status;
+        if (!res.status && !o->quiet)
+            fprintf(stderr, "%s: ok%s\n", o->inputs[i], diag.warnings ? ", with warnings" : "");
         nb_diag_print_some(&diag, stderr, o->quiet);
         nb_diag_free(&diag);
     }
+    nb_worker_free(w);
     return status;
 }
 
@@ -358,7 +251,9 @@ int main(int argc, char **argv)
             continue;
         }
         int takes = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--layout") ||
-                    !strcmp(a, "--paper") || !strcmp(a, "--fonts") || !strcmp(a, "--dump-boxes") || !strcmp(a, "--previous");
+                    !strcmp(a, "--paper") || !strcmp(a, "--fonts") || !strcmp(a, "--dump-boxes") || !strcmp(a, "--previous") || !strcmp(a, "-j") ||
+                    !strcmp(a, "--jobs") || !strcmp(a, "--manifest") || !strcmp(a, "--summary") ||
+                    !strcmp(a, "--agency") || !strcmp(a, "--combine");
         if (takes) {
             if (i + 1 >= argc) {
                 free(o.inputs);
@@ -370,6 +265,19 @@ int main(int argc, char **argv)
             else if (!strcmp(a, "--paper")) o.paper = val;
             else if (!strcmp(a, "--dump-boxes")) o.dump_boxes = val;
             else if (!strcmp(a, "--previous")) o.previous = val;
+            else if (!strcmp(a, "--manifest")) o.manifest = val;
+            else if (!strcmp(a, "--summary")) o.summary = val;
+            else if (!strcmp(a, "--agency")) o.agency = val;
+            else if (!strcmp(a, "--combine")) o.combine = val;
+            else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+                char *end;
+                long n = strtol(val, &end, 10);
+                if (*end || n < 1 || n > 256) {
+                    free(o.inputs);
+                    return S_usage_error("-j takes a number of workers from 1 to 256, not '%s'", val);
+                }
+                o.workers = (int)n;
+            }
             else if (!S_is_dir(val)) {
                 free(o.inputs);
                 return S_usage_error("--fonts %s: no such folder", val);
@@ -397,10 +305,18 @@ int main(int argc, char **argv)
                                 : S_usage_error("render takes one REPORT.yaml%s", "");
     } else if (!strcmp(o.cmd, "check")) {
         status = o.ninputs >= 1 ? S_check(&o, data) : S_usage_error("check takes REPORT.yaml...%s", "");
+    } else if (!strcmp(o.cmd, "batch")) {
+        if (!o.ninputs || !o.out) status = S_usage_error("batch takes REPORT.yaml or FOLDER... -o OUTDIR%s", "");
+        else if (o.summary && !o.agency) status = S_usage_error("--summary needs --agency NAME%s", "");
+        else {
+            NbBatchOpts bo = {S_job_opts(&o, data), o.inputs, o.ninputs, o.out, o.workers,
+                              o.manifest, o.summary, o.agency, o.combine, o.quiet};
+            status = nb_batch(&bo);
+        }
     } else if (!strcmp(o.cmd, "template")) {
         status = S_template(&o, data);
     } else {
-        status = S_usage_error("unknown command '%s' (render, check, template)", o.cmd);
+        status = S_usage_error("unknown command '%s' (render, check, batch, template)", o.cmd);
     }
     free(data);
     free(o.inputs);

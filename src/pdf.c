@@ -1,14 +1,23 @@
 #include "pdf.h"
 
 #include <hpdf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "subset.h"
 #include "text.h"
 
 #if HPDF_VERSION_ID != 20300
-#error "pdf.c repairs libharu 2.3.0 through its internal structures; check them for this version"
+#error "pdf.c writes page content and font objects through libharu 2.3.0's internal structures"
 #endif
+
+/* libharu is used for the document structure, pages, rules, images, outline and info. The
+ * fonts are ours: libharu's HPDF_GetFont scans all 65,536 BMP code points per document and
+ * embeds whole loca/hmtx/cmap tables (LIBHARU.md, Cost); its ToUnicode is broken and it
+ * drops deep composite glyphs. Each face is subset to the glyphs the documents use
+ * (subset.c) and written as a Type0/CIDFontType2 font through libharu's object API, with
+ * one CID per code point, a CIDToGIDMap, /W and a ToUnicode CMap of bfchar entries. */
 
 typedef struct {
     HPDF_STATUS error, detail;
@@ -21,104 +30,281 @@ static void S_on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
 }
 
 typedef struct {
-    HPDF_Font font;
-    unsigned char *used; /* BMP code points drawn */
+    const unsigned char *data;
+    NbSfnt *sfnt;
+} S_Sfnt;
+
+struct NbPdfPainter {
+    HPDF_Doc pdf; /* one libharu document handle, reused from report to report */
+    S_Err err;
+    S_Sfnt *sfnts; /* parsed fonts, kept for the painter's life */
+    size_t nsfnts;
+};
+
+NbPdfPainter *nb_pdf_painter_new(void)
+{
+    return nb_xcalloc(1, sizeof(NbPdfPainter));
+}
+
+void nb_pdf_painter_free(NbPdfPainter *p)
+{
+    if (!p) return;
+    if (p->pdf) HPDF_Free(p->pdf);
+    for (size_t i = 0; i < p->nsfnts; i++) nb_sfnt_close(p->sfnts[i].sfnt);
+    free(p->sfnts);
+    free(p);
+}
+
+static NbSfnt *S_sfnt(NbPdfPainter *p, const NbFaceInfo *fi, NbDiag *diag)
+{
+    for (size_t i = 0; i < p->nsfnts; i++)
+        if (p->sfnts[i].data == fi->data + fi->sfnt_offset) return p->sfnts[i].sfnt;
+    char *err = NULL;
+    NbSfnt *s = nb_sfnt_open(fi->data, fi->size, fi->sfnt_offset, &err);
+    if (!s) {
+        nb_diag_add(diag, NB_ERROR, (NbMark){fi->path, 0, 0}, "cannot embed this font: %s",
+                    err ? err : "unreadable");
+        free(err);
+        return NULL;
+    }
+    p->sfnts = nb_xrealloc(p->sfnts, (p->nsfnts + 1) * sizeof *p->sfnts);
+    p->sfnts[p->nsfnts++] = (S_Sfnt){fi->data + fi->sfnt_offset, s};
+    return s;
+}
+
+/* A face as embedded in this PDF: the code points drawn, each with its CID. */
+typedef struct {
+    uint16_t *cid;   /* per BMP code point: its CID, 0 when unused */
+    uint32_t *cps;   /* per CID (from 1): the code point */
+    size_t ncids;
+    HPDF_Dict font;  /* the Type0 font */
 } S_Face;
 
-/* libharu's ToUnicode is an encoding CMap; replace it by a real one for the code points used. */
-static int S_fix_tounicode(HPDF_Doc pdf, S_Face *f)
-{
-    HPDF_FontAttr attr = (HPDF_FontAttr)f->font->attr;
-    HPDF_Dict cmap = attr->cmap_stream;
-    if (!cmap || !cmap->stream) return 1;
-    HPDF_MemStream_FreeData(cmap->stream);
-    static const char *const keys[] = {"Type", "CMapName", "CIDSystemInfo", "WMode"};
-    for (size_t i = 0; i < 4; i++)
-        HPDF_Dict_RemoveElement(cmap, keys[i]); /* absent keys are fine: no error is set */
-    NbBuf b = {0};
-    nb_buf_puts(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-                    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-                    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-                    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    unsigned cps[100];
-    size_t n = 0;
-    for (unsigned cp = 0; cp <= 0x10000; cp++) {
-        int flush = cp == 0x10000 || n == 100;
-        if (flush && n) {
-            nb_buf_printf(&b, "%zu beginbfchar\n", n);
-            for (size_t i = 0; i < n; i++) nb_buf_printf(&b, "<%04X> <%04X>\n", cps[i], cps[i]);
-            nb_buf_puts(&b, "endbfchar\n");
-            n = 0;
-        }
-        if (cp < 0x10000 && f->used[cp]) cps[n++] = cp;
-    }
-    nb_buf_puts(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    HPDF_STATUS st = HPDF_Stream_WriteStr(cmap->stream, b.s);
-    nb_buf_free(&b);
-    HPDF_Dict desc = attr->descendant_font;
-    HPDF_Dict info = desc ? HPDF_Dict_GetItem(desc, "CIDSystemInfo", HPDF_OCLASS_DICT) : NULL;
-    if (info) st |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL));
-    return st == HPDF_OK;
-}
-
-/* libharu follows one level of composite glyphs and drops components ≥ 32768: mark
- * every component of every used glyph as used before it subsets the font. */
-static void S_mark_components(NbFonts *fonts, int face, S_Face *f)
-{
-    HPDF_FontAttr attr = (HPDF_FontAttr)f->font->attr;
-    HPDF_TTFontDefAttr def = (HPDF_TTFontDefAttr)attr->fontdef->attr;
-    HPDF_BYTE *flags = def->glyph_tbl.flgs;
-    unsigned n = def->num_glyphs;
-    if (!flags) return;
-    unsigned *stack = nb_xmalloc(n * sizeof *stack);
-    size_t top = 0;
-    for (unsigned g = 0; g < n; g++)
-        if (flags[g]) stack[top++] = g;
-    while (top) {
-        unsigned comps[64];
-        size_t k = nb_fonts_components(fonts, face, stack[--top], comps, 64);
-        for (size_t i = 0; i < k; i++)
-            if (comps[i] < n && !flags[comps[i]]) {
-                flags[comps[i]] = 1;
-                if (top < n) stack[top++] = comps[i];
-            }
-    }
-    free(stack);
-}
-
-static HPDF_Font S_load_font(HPDF_Doc pdf, const NbFaceInfo *fi)
-{
-    size_t len = strlen(fi->path);
-    const char *name = len > 4 && strcasecmp(fi->path + len - 4, ".ttc") == 0
-                           ? HPDF_LoadTTFontFromFile2(pdf, fi->path, (HPDF_UINT)fi->index, HPDF_TRUE)
-                           : HPDF_LoadTTFontFromFile(pdf, fi->path, HPDF_TRUE);
-    return name ? HPDF_GetFont(pdf, name, "UTF-8") : NULL;
-}
-
-static void S_mark_used(S_Face *f, const char *text)
+static void S_use_text(S_Face *f, const char *text)
 {
     const char *p = text, *end = text + strlen(text);
     while (p < end) {
         uint32_t cp = nb_utf8_next(&p, end);
-        if (cp < 0x10000) f->used[cp] = 1;
+        if (cp > 0xFFFF || f->cid[cp]) continue; /* compose refuses text beyond the BMP */
+        f->cps = nb_xrealloc(f->cps, (f->ncids + 2) * sizeof *f->cps);
+        f->cid[cp] = (uint16_t)++f->ncids;
+        f->cps[f->ncids] = cp;
     }
 }
 
-static int S_paint_text(HPDF_Doc pdf, HPDF_Page page, double H, const NbPage *p, S_Face *faces,
-                        NbFonts *fonts);
-static int S_paint_images(HPDF_Doc pdf, HPDF_Page page, double H, const NbPage *p);
-
-static int S_paint_page(HPDF_Doc pdf, HPDF_Page page, const NbDoc *doc, const NbPage *p,
-                        S_Face *faces, NbFonts *fonts)
+static HPDF_STATUS S_stream(HPDF_Doc pdf, HPDF_Dict *out, const void *data, size_t len)
 {
-    double H = doc->h;
-    /* rules first, in one path per width */
+    HPDF_Dict d = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    if (!d) return HPDF_FAILD_TO_ALLOC_MEM;
+    d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    *out = d;
+    return HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
+}
+
+static HPDF_Dict S_dict(HPDF_Doc pdf, const char *type)
+{
+    HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
+    if (d && HPDF_Xref_Add(pdf->xref, d) != HPDF_OK) return NULL;
+    if (d && type) HPDF_Dict_AddName(d, "Type", type);
+    return d;
+}
+
+/* The ToUnicode CMap: CID → code point, in bfchar blocks of at most 100 (Ghostscript
+ * mis-reads CJK bfrange). */
+static void S_tounicode(const S_Face *f, NbBuf *b)
+{
+    nb_buf_puts(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                   "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    for (size_t c = 1; c <= f->ncids; c += 100) {
+        size_t n = f->ncids - c + 1 < 100 ? f->ncids - c + 1 : 100;
+        nb_buf_printf(b, "%zu beginbfchar\n", n);
+        for (size_t k = c; k < c + n; k++) nb_buf_printf(b, "<%04zX> <%04X>\n", k, f->cps[k]);
+        nb_buf_puts(b, "endbfchar\n");
+    }
+    nb_buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+}
+
+/* A subset tag (six capitals) from the glyphs a subset holds, so that different subsets
+ * of one font get different names. */
+static void S_tag(const NbSubset *s, char tag[7])
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < s->count; i++) h = (h ^ s->old_gids[i]) * 16777619u;
+    for (int i = 0; i < 6; i++, h /= 26) tag[i] = (char)('A' + h % 26);
+    tag[6] = 0;
+}
+
+static int S_embed(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, NbDiag *diag, const char *path)
+{
+    /* the glyphs: CID k draws the glyph of cps[k] */
+    uint16_t *want = nb_xmalloc((f->ncids + 1) * sizeof *want);
+    for (size_t k = 1; k <= f->ncids; k++) want[k - 1] = (uint16_t)nb_sfnt_glyph(sf, f->cps[k]);
+    NbSubset sub = {0};
+    char *err = NULL;
+    if (!nb_subset(sf, want, f->ncids, &sub, &err)) {
+        nb_diag_add(diag, NB_ERROR, (NbMark){path, 0, 0}, "cannot subset this font: %s",
+                    err ? err : "?");
+        free(err);
+        free(want);
+        return 0;
+    }
+    /* old gid → new gid, for the CIDToGIDMap */
+    unsigned nold = nb_sfnt_num_glyphs(sf);
+    uint16_t *newgid = nb_xcalloc(nold + 1, sizeof *newgid);
+    for (size_t i = 0; i < sub.count; i++)
+        if (sub.old_gids[i] <= nold) newgid[sub.old_gids[i]] = (uint16_t)i;
+    unsigned char *map = nb_xcalloc(f->ncids + 1, 2);
+    for (size_t k = 1; k <= f->ncids; k++) {
+        uint16_t g = want[k - 1] <= nold ? newgid[want[k - 1]] : 0;
+        map[2 * k] = (unsigned char)(g >> 8), map[2 * k + 1] = (unsigned char)g;
+    }
+    double upem = nb_sfnt_units_per_em(sf);
+    char tag[7], name[160];
+    S_tag(&sub, tag);
+    snprintf(name, sizeof name, "%s+%s", tag, nb_sfnt_ps_name(sf));
+    int bbox[4], asc, desc, cap;
+    nb_sfnt_metrics(sf, bbox, &asc, &desc, &cap);
+    HPDF_STATUS st = HPDF_OK;
+    HPDF_Dict file = NULL, cidmap = NULL, tounicode = NULL;
+    st |= S_stream(pdf, &file, sub.data, sub.len);
+    if (file) st |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)sub.len);
+    st |= S_stream(pdf, &cidmap, map, 2 * (f->ncids + 1));
+    NbBuf cmap = {0};
+    S_tounicode(f, &cmap);
+    st |= S_stream(pdf, &tounicode, cmap.s, cmap.len);
+    nb_buf_free(&cmap);
+    HPDF_Dict fd = S_dict(pdf, "FontDescriptor"), cid = S_dict(pdf, "Font");
+    f->font = S_dict(pdf, "Font");
+    HPDF_Array fbbox = HPDF_Array_New(pdf->mmgr), w = HPDF_Array_New(pdf->mmgr),
+               ws = HPDF_Array_New(pdf->mmgr), desc_fonts = HPDF_Array_New(pdf->mmgr);
+    HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
+    if (!fd || !cid || !f->font || !fbbox || !w || !ws || !desc_fonts || !info || !file ||
+        !cidmap || !tounicode)
+        st |= HPDF_FAILD_TO_ALLOC_MEM;
+    if (st == HPDF_OK) {
+        for (int i = 0; i < 4; i++) st |= HPDF_Array_AddNumber(fbbox, (HPDF_INT32)(bbox[i] * 1000 / upem));
+        st |= HPDF_Dict_AddName(fd, "FontName", name);
+        st |= HPDF_Dict_AddNumber(fd, "Flags", 4);
+        st |= HPDF_Dict_Add(fd, "FontBBox", fbbox);
+        st |= HPDF_Dict_AddNumber(fd, "ItalicAngle", 0);
+        st |= HPDF_Dict_AddNumber(fd, "Ascent", (HPDF_INT32)(asc * 1000 / upem));
+        st |= HPDF_Dict_AddNumber(fd, "Descent", (HPDF_INT32)(desc * 1000 / upem));
+        st |= HPDF_Dict_AddNumber(fd, "CapHeight", (HPDF_INT32)(cap * 1000 / upem));
+        st |= HPDF_Dict_AddNumber(fd, "StemV", 80);
+        st |= HPDF_Dict_Add(fd, "FontFile2", file);
+        st |= HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL));
+        st |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL));
+        st |= HPDF_Dict_AddNumber(info, "Supplement", 0);
+        /* widths: CIDs 1… in one run, in 1/1000 em */
+        st |= HPDF_Array_AddNumber(w, 1);
+        for (size_t k = 1; k <= f->ncids; k++)
+            st |= HPDF_Array_AddNumber(ws, (HPDF_INT32)(nb_sfnt_advance(sf, want[k - 1]) * 1000 / upem + 0.5));
+        st |= HPDF_Array_Add(w, ws);
+        st |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+        st |= HPDF_Dict_AddName(cid, "BaseFont", name);
+        st |= HPDF_Dict_Add(cid, "CIDSystemInfo", info);
+        st |= HPDF_Dict_Add(cid, "FontDescriptor", fd);
+        st |= HPDF_Dict_AddNumber(cid, "DW", 1000);
+        st |= HPDF_Dict_Add(cid, "W", w);
+        st |= HPDF_Dict_Add(cid, "CIDToGIDMap", cidmap);
+        st |= HPDF_Array_Add(desc_fonts, cid);
+        st |= HPDF_Dict_AddName(f->font, "Subtype", "Type0");
+        st |= HPDF_Dict_AddName(f->font, "BaseFont", name);
+        st |= HPDF_Dict_AddName(f->font, "Encoding", "Identity-H");
+        st |= HPDF_Dict_Add(f->font, "DescendantFonts", desc_fonts);
+        st |= HPDF_Dict_Add(f->font, "ToUnicode", tounicode);
+    }
+    free(map);
+    free(newgid);
+    free(want);
+    nb_subset_free(&sub);
+    return st == HPDF_OK;
+}
+
+/* Text as PDF content: one BT…ET block per page, each item placed with Tm, its glyphs as
+ * 2-byte CIDs. */
+static int S_paint_text(HPDF_Page page, double H, const NbPage *p, S_Face *faces)
+{
+    NbBuf b = {0};
+    int cur_face = -1;
+    double cur_size = 0, cur_cs = 0, cur_hs = 1;
+    nb_buf_puts(&b, "BT\n");
+    for (size_t i = 0; i < p->n; i++) {
+        const NbItem *it = &p->items[i];
+        if (it->kind != NB_IT_TEXT) continue;
+        S_Face *f = &faces[it->face];
+        if (it->face != cur_face || it->size != cur_size) {
+            const char *key = HPDF_Page_GetLocalFontName(page, f->font);
+            if (!key) {
+                nb_buf_free(&b);
+                return 0;
+            }
+            nb_buf_printf(&b, "/%s %.3f Tf\n", key, it->size);
+            cur_face = it->face, cur_size = it->size;
+        }
+        if (it->char_space != cur_cs) nb_buf_printf(&b, "%.4f Tc\n", cur_cs = it->char_space);
+        if (it->hscale != cur_hs) nb_buf_printf(&b, "%.2f Tz\n", (cur_hs = it->hscale) * 100);
+        nb_buf_printf(&b, "1 0 0 1 %.3f %.3f Tm\n<", it->x, H - it->y);
+        const char *q = it->text, *end = q + strlen(q);
+        while (q < end) {
+            uint32_t cp = nb_utf8_next(&q, end);
+            nb_buf_printf(&b, "%04X", cp <= 0xFFFF ? f->cid[cp] : 0);
+        }
+        nb_buf_puts(&b, "> Tj\n");
+    }
+    nb_buf_puts(&b, "ET\n");
+    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+    HPDF_STATUS st = HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b.s, (HPDF_UINT)b.len);
+    nb_buf_free(&b);
+    return st == HPDF_OK;
+}
+
+typedef struct {
+    const NbImage *im;
+    HPDF_Image img;
+} S_Img;
+
+/* Images (the seal) over the text: RGB samples with the alpha plane as a soft mask, each
+ * loaded once however often it is drawn. */
+static int S_paint_images(HPDF_Doc pdf, HPDF_Page page, double H, const NbPage *p, S_Img **imgs,
+                          size_t *nimgs)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        const NbItem *it = &p->items[i];
+        if (it->kind != NB_IT_IMAGE) continue;
+        const NbImage *im = it->image;
+        HPDF_Image img = NULL;
+        for (size_t k = 0; k < *nimgs; k++)
+            if ((*imgs)[k].im == im) img = (*imgs)[k].img;
+        if (!img) {
+            img = HPDF_LoadRawImageFromMem(pdf, im->rgb, (HPDF_UINT)im->w, (HPDF_UINT)im->h,
+                                           HPDF_CS_DEVICE_RGB, 8);
+            if (!img) return 0;
+            if (im->alpha) {
+                HPDF_Image mask = HPDF_LoadRawImageFromMem(pdf, im->alpha, (HPDF_UINT)im->w,
+                                                           (HPDF_UINT)im->h, HPDF_CS_DEVICE_GRAY, 8);
+                if (!mask || HPDF_Image_AddSMask(img, mask) != HPDF_OK) return 0;
+            }
+            *imgs = nb_xrealloc(*imgs, (*nimgs + 1) * sizeof **imgs);
+            (*imgs)[(*nimgs)++] = (S_Img){im, img};
+        }
+        if (HPDF_Page_DrawImage(page, img, (HPDF_REAL)it->x, (HPDF_REAL)(H - it->y1),
+                                (HPDF_REAL)(it->x1 - it->x), (HPDF_REAL)(it->y1 - it->y)) != HPDF_OK)
+            return 0;
+    }
+    return 1;
+}
+
+static void S_paint_rules(HPDF_Page page, double H, const NbPage *p)
+{
     double width = -1;
     int open = 0;
     for (size_t i = 0; i < p->n; i++) {
         const NbItem *it = &p->items[i];
         if (it->kind != NB_IT_RULE) continue;
-        if (it->width != width) {
+        if (it->width != width) { /* one path per line width */
             if (open) HPDF_Page_Stroke(page);
             HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->width);
             width = it->width;
@@ -128,111 +314,104 @@ static int S_paint_page(HPDF_Doc pdf, HPDF_Page page, const NbDoc *doc, const Nb
         open = 1;
     }
     if (open) HPDF_Page_Stroke(page);
-    if (!S_paint_text(pdf, page, H, p, faces, fonts)) return 0;
-    return S_paint_images(pdf, page, H, p);
 }
 
-/* Images (the seal) over the text: RGB samples with the alpha plane as a soft mask. */
-static int S_paint_images(HPDF_Doc pdf, HPDF_Page page, double H, const NbPage *p)
+static void S_outline(HPDF_Doc pdf, const NbDoc *doc, HPDF_Page *pages, HPDF_Outline parent)
 {
-    for (size_t i = 0; i < p->n; i++) {
-        const NbItem *it = &p->items[i];
-        if (it->kind != NB_IT_IMAGE) continue;
-        const NbImage *im = it->image;
-        HPDF_Image img = HPDF_LoadRawImageFromMem(pdf, im->rgb, (HPDF_UINT)im->w, (HPDF_UINT)im->h,
-                                                  HPDF_CS_DEVICE_RGB, 8);
-        if (!img) return 0;
-        if (im->alpha) {
-            HPDF_Image mask = HPDF_LoadRawImageFromMem(pdf, im->alpha, (HPDF_UINT)im->w,
-                                                       (HPDF_UINT)im->h, HPDF_CS_DEVICE_GRAY, 8);
-            if (!mask || HPDF_Image_AddSMask(img, mask) != HPDF_OK) return 0;
+    HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
+    for (size_t i = 0; i < doc->noutline; i++) {
+        const NbOutline *o = &doc->outline[i];
+        HPDF_Outline ol = HPDF_CreateOutline(pdf, parent, o->title, enc);
+        HPDF_Destination dst = ol ? HPDF_Page_CreateDestination(pages[o->page]) : NULL;
+        if (dst) {
+            HPDF_Destination_SetFitH(dst, (HPDF_REAL)(doc->h - o->y));
+            HPDF_Outline_SetDestination(ol, dst);
         }
-        if (HPDF_Page_DrawImage(page, img, (HPDF_REAL)it->x, (HPDF_REAL)(H - it->y1),
-                                (HPDF_REAL)(it->x1 - it->x), (HPDF_REAL)(it->y1 - it->y)) != HPDF_OK)
-            return 0;
     }
-    return 1;
 }
 
-static int S_paint_text(HPDF_Doc pdf, HPDF_Page page, double H, const NbPage *p, S_Face *faces,
-                        NbFonts *fonts)
+/* A fresh document on the painter's handle. */
+static HPDF_Doc S_begin(NbPdfPainter *p)
 {
-    HPDF_Page_BeginText(page);
-    int cur_face = -1;
-    double cur_size = 0, cur_cs = 0, cur_hs = 1;
-    for (size_t i = 0; i < p->n; i++) {
-        const NbItem *it = &p->items[i];
-        if (it->kind != NB_IT_TEXT) continue;
-        S_Face *f = &faces[it->face];
-        if (!f->font) {
-            f->font = S_load_font(pdf, nb_fonts_info(fonts, it->face));
-            if (!f->font) return 0;
-        }
-        if (it->face != cur_face || it->size != cur_size) {
-            HPDF_Page_SetFontAndSize(page, f->font, (HPDF_REAL)it->size);
-            cur_face = it->face, cur_size = it->size;
-        }
-        if (it->char_space != cur_cs) {
-            HPDF_Page_SetCharSpace(page, (HPDF_REAL)it->char_space);
-            cur_cs = it->char_space;
-        }
-        if (it->hscale != cur_hs) {
-            HPDF_Page_SetHorizontalScalling(page, (HPDF_REAL)(it->hscale * 100));
-            cur_hs = it->hscale;
-        }
-        HPDF_Page_TextOut(page, (HPDF_REAL)it->x, (HPDF_REAL)(H - it->y), it->text);
-        S_mark_used(f, it->text);
+    if (!p->pdf) {
+        p->pdf = HPDF_New(S_on_error, &p->err);
+        if (!p->pdf) return NULL;
+        HPDF_UseUTFEncodings(p->pdf);
+    } else {
+        HPDF_ResetError(p->pdf);
+        p->err = (S_Err){0, 0};
+        if (HPDF_NewDoc(p->pdf) != HPDF_OK) return NULL;
     }
-    HPDF_Page_EndText(page);
-    return 1;
+    HPDF_SetCurrentEncoder(p->pdf, "UTF-8");
+    HPDF_SetCompressionMode(p->pdf, HPDF_COMP_ALL);
+    return p->pdf;
 }
 
-int nb_pdf_render(const NbDoc *doc, NbFonts *fonts, char **out, size_t *len, NbDiag *diag)
+int nb_pdf_paint(NbPdfPainter *p, const NbDoc *const *docs, size_t ndocs, char **out, size_t *len,
+                 NbDiag *diag)
 {
-    S_Err err = {0, 0};
     NbMark here = {"nianbao", 0, 0};
-    HPDF_Doc pdf = HPDF_New(S_on_error, &err);
-    if (!pdf) {
+    HPDF_Doc pdf = S_begin(p);
+    if (!pdf || !ndocs) {
         nb_diag_add(diag, NB_ERROR, here, "cannot start the PDF library");
         return 0;
     }
+    NbFonts *fonts = docs[0]->fonts;
     size_t nfaces = nb_fonts_count(fonts);
     S_Face *faces = nb_xcalloc(nfaces ? nfaces : 1, sizeof *faces);
-    for (size_t i = 0; i < nfaces; i++) faces[i].used = nb_xcalloc(0x10000, 1);
     int ok = 1;
-    HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
-    HPDF_UseUTFEncodings(pdf);
-    HPDF_SetCurrentEncoder(pdf, "UTF-8");
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, doc->title);
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, doc->author);
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "nianbao");
-    HPDF_Page *pages = nb_xcalloc(doc->npages ? doc->npages : 1, sizeof *pages);
-    for (size_t i = 0; ok && i < doc->npages; i++) {
-        pages[i] = HPDF_AddPage(pdf);
-        if (!pages[i]) break;
-        HPDF_Page_SetWidth(pages[i], (HPDF_REAL)doc->w);
-        HPDF_Page_SetHeight(pages[i], (HPDF_REAL)doc->h);
-        ok = S_paint_page(pdf, pages[i], doc, &doc->pages[i], faces, fonts);
-    }
-    if (ok && !err.error && doc->noutline) {
-        HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
-        for (size_t i = 0; i < doc->noutline; i++) {
-            const NbOutline *o = &doc->outline[i];
-            HPDF_Outline ol = HPDF_CreateOutline(pdf, NULL, o->title, enc);
-            HPDF_Destination dst = ol ? HPDF_Page_CreateDestination(pages[o->page]) : NULL;
-            if (dst) {
-                HPDF_Destination_SetFitH(dst, (HPDF_REAL)(doc->h - o->y));
-                HPDF_Outline_SetDestination(ol, dst);
+    /* which code points each face draws, over all the documents */
+    for (size_t d = 0; d < ndocs; d++)
+        for (size_t pg = 0; pg < docs[d]->npages; pg++)
+            for (size_t i = 0; i < docs[d]->pages[pg].n; i++) {
+                const NbItem *it = &docs[d]->pages[pg].items[i];
+                if (it->kind != NB_IT_TEXT) continue;
+                S_Face *f = &faces[it->face];
+                if (!f->cid) f->cid = nb_xcalloc(0x10000, sizeof *f->cid);
+                S_use_text(f, it->text);
             }
+    for (size_t i = 0; ok && i < nfaces; i++) {
+        if (!faces[i].ncids) continue;
+        const NbFaceInfo *fi = nb_fonts_info(fonts, (int)i);
+        NbSfnt *sf = S_sfnt(p, fi, diag);
+        ok = sf && S_embed(pdf, sf, &faces[i], diag, fi->path);
+    }
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, docs[0]->title);
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, docs[0]->author);
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "nianbao");
+    S_Img *imgs = NULL;
+    size_t nimgs = 0;
+    for (size_t d = 0; ok && d < ndocs; d++) {
+        const NbDoc *doc = docs[d];
+        HPDF_Page *pages = nb_xcalloc(doc->npages ? doc->npages : 1, sizeof *pages);
+        for (size_t i = 0; ok && i < doc->npages; i++) {
+            pages[i] = HPDF_AddPage(pdf);
+            if (!pages[i]) {
+                ok = 0;
+                break;
+            }
+            HPDF_Page_SetWidth(pages[i], (HPDF_REAL)doc->w);
+            HPDF_Page_SetHeight(pages[i], (HPDF_REAL)doc->h);
+            S_paint_rules(pages[i], doc->h, &doc->pages[i]);
+            ok = S_paint_text(pages[i], doc->h, &doc->pages[i], faces) &&
+                 S_paint_images(pdf, pages[i], doc->h, &doc->pages[i], &imgs, &nimgs);
         }
-        HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+        if (ok && !p->err.error && doc->npages) {
+            /* one report: its headings; several: each report's agency, its headings under it */
+            HPDF_Outline parent = NULL;
+            if (ndocs > 1) {
+                parent = HPDF_CreateOutline(pdf, NULL, doc->author, HPDF_GetEncoder(pdf, "UTF-8"));
+                HPDF_Destination dst = parent ? HPDF_Page_CreateDestination(pages[0]) : NULL;
+                if (dst) HPDF_Outline_SetDestination(parent, dst);
+                if (parent) HPDF_Outline_SetOpened(parent, HPDF_FALSE);
+            }
+            S_outline(pdf, doc, pages, parent);
+        }
+        free(pages);
     }
-    for (size_t i = 0; ok && !err.error && i < nfaces; i++) {
-        if (!faces[i].font) continue;
-        S_mark_components(fonts, (int)i, &faces[i]);
-        ok = S_fix_tounicode(pdf, &faces[i]);
-    }
-    if (ok && !err.error && HPDF_SaveToStream(pdf) == HPDF_OK) {
+    free(imgs);
+    HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+    if (ok && !p->err.error && HPDF_SaveToStream(pdf) == HPDF_OK) {
         HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
         *out = nb_xmalloc(size ? size : 1);
         HPDF_UINT32 got = size;
@@ -242,13 +421,10 @@ int nb_pdf_render(const NbDoc *doc, NbFonts *fonts, char **out, size_t *len, NbD
     } else {
         ok = 0;
     }
-    if (!ok || err.error)
+    if (!ok && !diag->errors)
         nb_diag_add(diag, NB_ERROR, here, "the PDF library failed (error 0x%04X, detail %u)",
-                    (unsigned)err.error, (unsigned)err.detail);
-    int result = ok && !err.error;
-    free(pages);
-    for (size_t i = 0; i < nfaces; i++) free(faces[i].used);
+                    (unsigned)p->err.error, (unsigned)p->err.detail);
+    for (size_t i = 0; i < nfaces; i++) free(faces[i].cid), free(faces[i].cps);
     free(faces);
-    HPDF_Free(pdf);
-    return result;
+    return ok && !p->err.error;
 }

@@ -1,5 +1,5 @@
-/* The painter: a typeset document → PDF bytes (libharu), with its repairs. The only
- * module that includes hpdf.h. */
+/* The painter: typeset documents → PDF bytes (libharu for the document structure, our own
+ * subset fonts). The only module that includes hpdf.h. */
 #ifndef NB_PDF_H
 #define NB_PDF_H
 
@@ -7,7 +7,14 @@
 #include "font.h"
 #include "util.h"
 
-/* Paint the document; on success out and len hold the PDF (caller frees). */
-int nb_pdf_render(const NbDoc *doc, NbFonts *fonts, char **out, size_t *len, NbDiag *diag);
+/* A painter keeps the libharu handle and the parsed fonts from one PDF to the next. */
+typedef struct NbPdfPainter NbPdfPainter;
+NbPdfPainter *nb_pdf_painter_new(void);
+void nb_pdf_painter_free(NbPdfPainter *p);
+
+/* Paint documents (which share one NbFonts) into one PDF; on success out and len hold it
+ * (caller frees). Several documents: one after another, the outline grouped by each. */
+int nb_pdf_paint(NbPdfPainter *p, const NbDoc *const *docs, size_t ndocs, char **out, size_t *len,
+                 NbDiag *diag);
 
 #endif

@@ -180,7 +180,7 @@ static double S_draw_rows(const NbTable *t, NbDoc *doc, size_t page, double x, d
         nb_grow(&doc->boxes, &doc->bcap, doc->nboxes + 1, sizeof *doc->boxes);
         doc->boxes[doc->nboxes++] = (NbCellBox){t->key, t->section, page, c->in.row, c->in.col,
                                                 c->in.rowspan, c->in.colspan, x0, y0, x1, y1,
-                                                c->text, c->in.number, va != a};
+                                                nb_xstrdup(c->text), c->in.number, va != a};
     }
     double used = S_sum(rh, r1 - r0);
     free(rh);

@@ -1,0 +1,545 @@
+#include "batch.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* One report of the batch. */
+typedef struct {
+    char *input, *output; /* output: inside OUTDIR */
+    int done;
+    NbJobStatus status;
+    size_t pages, bytes;
+    char *message;        /* its diagnostics, as printed */
+} S_Item;
+
+typedef struct {
+    S_Item *items;
+    size_t n, cap;
+} S_Items;
+
+static int S_is_report(const char *name)
+{
+    size_t n = strlen(name);
+    return name[0] != '.' && ((n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
+                              (n > 4 && strcmp(name + n - 4, ".yml") == 0));
+}
+
+static int S_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void S_add(S_Items *it, char *input)
+{
+    nb_grow(&it->items, &it->cap, it->n + 1, sizeof *it->items);
+    memset(&it->items[it->n], 0, sizeof *it->items);
+    it->items[it->n++].input = input;
+}
+
+/* The reports in a folder and its subfolders, in name order. */
+static void S_walk(S_Items *it, const char *dir, int depth)
+{
+    DIR *d = opendir(dir);
+    if (!d || depth > 16) {
+        if (d) closedir(d);
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.') continue;
+        nb_grow(&names, &cap, n + 1, sizeof *names);
+        names[n++] = nb_xstrdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, S_cmp);
+    for (size_t i = 0; i < n; i++) {
+        char *path = nb_xasprintf("%s/%s", dir, names[i]);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) S_walk(it, path, depth + 1), free(path);
+        else if (S_is_report(names[i])) S_add(it, path);
+        else free(path);
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* OUTDIR/<name>.pdf: the input's file name without its folders, so no output can land
+ * outside OUTDIR; a name used twice gets -2, -3, … */
+static void S_outputs(S_Items *it, const char *outdir)
+{
+    for (size_t i = 0; i < it->n; i++) {
+        const char *base = strrchr(it->items[i].input, '/');
+        base = base ? base + 1 : it->items[i].input;
+        size_t len = strlen(base);
+        if (len > 5 && strcmp(base + len - 5, ".yaml") == 0) len -= 5;
+        else if (len > 4 && strcmp(base + len - 4, ".yml") == 0) len -= 4;
+        char *stem = len && !(len <= 2 && base[0] == '.') ? nb_xstrndup(base, len) : nb_xstrdup("report");
+        char *out = nb_xasprintf("%s/%s.pdf", outdir, stem);
+        for (int k = 2;; k++) {
+            int taken = 0;
+            for (size_t j = 0; j < i && !taken; j++) taken = strcmp(it->items[j].output, out) == 0;
+            if (!taken) break;
+            free(out);
+            out = nb_xasprintf("%s/%s-%d.pdf", outdir, stem, k);
+        }
+        free(stem);
+        it->items[i].output = out;
+    }
+}
+
+/* ------------------------------------------------------------------ workers */
+
+/* A result travels from a worker to the parent in one write of at most PIPE_BUF bytes, so
+ * that results from several workers never interleave. */
+typedef struct {
+    uint32_t index;
+    int32_t status;
+    uint64_t pages, bytes;
+    uint32_t msglen;
+} S_Rec;
+
+#define S_MSG_MAX (PIPE_BUF - sizeof(S_Rec))
+
+static char *S_diag_text(const NbDiag *d, int quiet)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) return nb_xstrdup("");
+    nb_diag_print_some(d, f, quiet);
+    fclose(f);
+    return buf;
+}
+
+static void S_run_one(NbWorker *w, const S_Item *it, uint32_t index, int quiet, S_Rec *rec,
+                      char **msg)
+{
+    NbDiag diag = {0};
+    NbJobResult res = nb_worker_run(w, it->input, NULL, 0, it->output, NULL, &diag);
+    *rec = (S_Rec){index, (int32_t)res.status, res.pages, res.bytes, 0};
+    *msg = S_diag_text(&diag, quiet);
+    nb_diag_free(&diag);
+}
+
+static void S_write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) _exit(3);
+        p += w, len -= (size_t)w;
+    }
+}
+
+/* A worker process: takes report numbers from jobs until it closes, sends each result. */
+static void S_worker(const NbBatchOpts *o, const S_Items *it, int jobs, int results)
+{
+    NbWorker *w = nb_worker_new(&o->job);
+    uint32_t index;
+    for (;;) {
+        ssize_t r = read(jobs, &index, sizeof index);
+        if (r < 0 && errno == EINTR) continue;
+        if (r != (ssize_t)sizeof index || index >= it->n) break;
+        S_Rec rec;
+        char *msg;
+        S_run_one(w, &it->items[index], index, o->quiet, &rec, &msg);
+        size_t ml = strlen(msg);
+        if (ml > S_MSG_MAX) ml = S_MSG_MAX;
+        rec.msglen = (uint32_t)ml;
+        char buf[PIPE_BUF];
+        memcpy(buf, &rec, sizeof rec);
+        memcpy(buf + sizeof rec, msg, ml);
+        S_write_all(results, buf, sizeof rec + ml);
+        free(msg);
+    }
+    nb_worker_free(w);
+}
+
+/* ------------------------------------------------------------------ progress */
+
+typedef struct {
+    int tty, quiet;
+    size_t total, done;
+    double start, last;
+} S_Progress;
+
+static double S_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void S_progress(S_Progress *p, int force)
+{
+    if (!p->tty || p->quiet) return;
+    double now = S_now();
+    if (!force && now - p->last < 0.1) return;
+    p->last = now;
+    double rate = p->done / (now - p->start + 1e-9);
+    double left = rate > 0 ? (double)(p->total - p->done) / rate : 0;
+    fprintf(stderr, "\r\033[K%zu/%zu reports, %.1f/s, %.0f s left", p->done, p->total, rate, left);
+    fflush(stderr);
+}
+
+static void S_clear(const S_Progress *p)
+{
+    if (p->tty && !p->quiet) fputs("\r\033[K", stderr);
+}
+
+/* A finished report: keep its result, show its messages. */
+static void S_finish(S_Items *it, S_Progress *p, const S_Rec *rec, const char *msg, size_t ml)
+{
+    S_Item *item = &it->items[rec->index];
+    item->done = 1;
+    item->status = (NbJobStatus)rec->status;
+    item->pages = rec->pages, item->bytes = rec->bytes;
+    item->message = nb_xstrndup(msg, ml);
+    p->done++;
+    if (ml) {
+        S_clear(p);
+        fwrite(msg, 1, ml, stderr);
+    }
+    S_progress(p, ml > 0);
+}
+
+/* Run the items over `workers` processes (in this process when one). */
+static int S_run(const NbBatchOpts *o, S_Items *it, int workers, S_Progress *p)
+{
+    if (workers <= 1) {
+        NbWorker *w = nb_worker_new(&o->job);
+        for (size_t i = 0; i < it->n; i++) {
+            S_Rec rec;
+            char *msg;
+            S_run_one(w, &it->items[i], (uint32_t)i, o->quiet, &rec, &msg);
+            S_finish(it, p, &rec, msg, strlen(msg));
+            free(msg);
+        }
+        nb_worker_free(w);
+        return 1;
+    }
+    int jobs[2], results[2];
+    if (pipe(jobs) || pipe(results)) return 0;
+    fflush(NULL);
+    pid_t *pids = nb_xcalloc((size_t)workers, sizeof *pids);
+    for (int k = 0; k < workers; k++) {
+        pids[k] = fork();
+        if (pids[k] == 0) {
+            close(jobs[1]);
+            close(results[0]);
+            S_worker(o, it, jobs[0], results[1]);
+            _exit(0);
+        }
+    }
+    close(jobs[0]);
+    close(results[1]);
+    fcntl(jobs[1], F_SETFL, O_NONBLOCK);
+    size_t sent = 0;
+    char *buf = nb_xmalloc(4 * PIPE_BUF);
+    size_t have = 0;
+    int ok = 1;
+    while (p->done < it->n) {
+        /* hand out report numbers as far as the pipe takes them */
+        while (sent < it->n) {
+            uint32_t index = (uint32_t)sent;
+            if (write(jobs[1], &index, sizeof index) != (ssize_t)sizeof index) break;
+            sent++;
+        }
+        if (sent == it->n && jobs[1] >= 0) close(jobs[1]), jobs[1] = -1;
+        struct pollfd fds[2] = {{results[0], POLLIN, 0}, {jobs[1], POLLOUT, 0}};
+        if (poll(fds, jobs[1] >= 0 ? 2 : 1, 200) < 0 && errno != EINTR) break;
+        if (!(fds[0].revents & (POLLIN | POLLHUP))) {
+            S_progress(p, 0);
+            continue;
+        }
+        ssize_t r = read(results[0], buf + have, 4 * PIPE_BUF - have);
+        if (r <= 0) { /* every worker gone before the end: one crashed */
+            ok = 0;
+            break;
+        }
+        have += (size_t)r;
+        for (;;) {
+            S_Rec rec;
+            if (have < sizeof rec) break;
+            memcpy(&rec, buf, sizeof rec);
+            if (have < sizeof rec + rec.msglen) break;
+            if (rec.index < it->n && !it->items[rec.index].done)
+                S_finish(it, p, &rec, buf + sizeof rec, rec.msglen);
+            memmove(buf, buf + sizeof rec + rec.msglen, have - sizeof rec - rec.msglen);
+            have -= sizeof rec + rec.msglen;
+        }
+    }
+    if (jobs[1] >= 0) close(jobs[1]);
+    close(results[0]);
+    for (int k = 0; k < workers; k++) waitpid(pids[k], NULL, 0);
+    free(pids);
+    free(buf);
+    /* a report whose worker died has no result: say so */
+    for (size_t i = 0; i < it->n; i++)
+        if (!it->items[i].done) {
+            it->items[i].done = 1;
+            it->items[i].status = NB_JOB_SYSTEM;
+            it->items[i].message = nb_xasprintf("%s: error: its worker stopped unexpectedly\n",
+                                                it->items[i].input);
+        }
+    return ok;
+}
+
+/* ------------------------------------------------------------------ manifest */
+
+static void S_csv(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s == '\n' ? ' ' : *s, f);
+    }
+    fputc('"', f);
+}
+
+static int S_manifest(const char *path, const S_Items *it, NbDiag *diag)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) return 0;
+    fputs("input,output,pages,bytes,status,message\n", f);
+    for (size_t i = 0; i < it->n; i++) {
+        const S_Item *x = &it->items[i];
+        int ok = x->status == NB_JOB_OK;
+        S_csv(f, x->input);
+        fputc(',', f);
+        S_csv(f, ok ? x->output : "");
+        fprintf(f, ",%zu,%zu,%s,", x->pages, x->bytes, ok ? "rendered" : "failed");
+        /* the message without its trailing newline */
+        char *m = nb_xstrdup(x->message ? x->message : "");
+        size_t ml = strlen(m);
+        while (ml && m[ml - 1] == '\n') m[--ml] = 0;
+        S_csv(f, m);
+        free(m);
+        fputc('\n', f);
+    }
+    fclose(f);
+    const char *err = NULL;
+    int ok = nb_write_atomic(path, buf, len, &err);
+    if (!ok) nb_diag_add(diag, NB_ERROR, (NbMark){path, 0, 0}, "cannot write the manifest: %s", err);
+    free(buf);
+    return ok;
+}
+
+/* ------------------------------------------------------------------ the 汇总 report */
+
+/* A report (YAML) whose every table is the sum of the given reports', listing them. */
+static char *S_summary_yaml(const NbLayout *l, NbReport **reps, size_t n, const char *agency)
+{
+    NbBuf b = {0};
+    nb_buf_puts(&b, "agency: \"");
+    for (const char *p = agency; *p; p++) {
+        if (*p == '"' || *p == '\\') nb_buf_add(&b, "\\", 1);
+        nb_buf_add(&b, p, 1);
+    }
+    int y = 0, m = 0, d = 0;
+    for (size_t i = 0; i < n; i++) /* the latest date of the reports */
+        if (reps[i]->has_date && reps[i]->date_y * 400 + reps[i]->date_m * 32 + reps[i]->date_d >
+                                     y * 400 + m * 32 + d)
+            y = reps[i]->date_y, m = reps[i]->date_m, d = reps[i]->date_d;
+    nb_buf_printf(&b, "\"\nyear: %d\n", reps[0]->year);
+    if (y) nb_buf_printf(&b, "date: %04d-%02d-%02d\n", y, m, d);
+    nb_buf_printf(&b, "preamble: |\n  本报告汇总以下%zu个单位的政府信息公开工作年度报告数据：", n);
+    for (size_t i = 0; i < n; i++) {
+        if (i) nb_buf_puts(&b, "、");
+        for (const char *p = reps[i]->agency; *p; p++)
+            if (*p != '\n') nb_buf_add(&b, p, 1);
+    }
+    nb_buf_puts(&b, "。\n");
+    const char *prev = "";
+    for (size_t fi = 0; fi < l->nfields; fi++) {
+        const NbField *f = &l->fields[fi];
+        if (f->computed) continue;
+        /* open the mappings on the way to this row */
+        const char *p = f->path;
+        int depth = 0;
+        for (const char *dot; (dot = strchr(p, '.')); p = dot + 1, depth++) {
+            size_t plen = (size_t)(dot - f->path);
+            if (strncmp(prev, f->path, plen) != 0 || prev[plen] != '.')
+                nb_buf_printf(&b, "%*s%.*s:\n", depth * 2, "", (int)(dot - p), p);
+        }
+        nb_buf_printf(&b, "%*s%s: [", depth * 2, "", p);
+        for (int k = 0; k < f->count; k++) {
+            double s = 0;
+            for (size_t i = 0; i < n; i++) s += reps[i]->rows[fi].vals[k].v;
+            NbValue v;
+            nb_value_set(&v, s);
+            nb_buf_printf(&b, "%s%s", k ? ", " : "", v.text);
+        }
+        nb_buf_puts(&b, "]\n");
+        prev = f->path;
+    }
+    return b.s;
+}
+
+static int S_summary(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
+{
+    NbWorker *w = nb_worker_new(&o->job);
+    NbReport **reps = nb_xcalloc(it->n ? it->n : 1, sizeof *reps);
+    const NbLayout *l = NULL;
+    size_t n = 0;
+    int ok = 1;
+    for (size_t i = 0; i < it->n; i++) {
+        if (it->items[i].status != NB_JOB_OK) continue;
+        const NbLayout *li = NULL;
+        NbReport *r = nb_worker_load(w, it->items[i].input, &li, diag);
+        if (!r) continue;
+        if (l && li != l) {
+            nb_diag_add(diag, NB_ERROR, (NbMark){it->items[i].input, 0, 0},
+                        "a summary adds up reports of one format; this one has another layout");
+            ok = 0;
+        } else if (n && r->year != reps[0]->year) {
+            nb_diag_add(diag, NB_ERROR, (NbMark){it->items[i].input, 0, 0},
+                        "a summary adds up reports of one year: this is %d, the first was %d",
+                        r->year, reps[0]->year);
+            ok = 0;
+        }
+        l = li;
+        reps[n++] = r;
+    }
+    if (!n) {
+        nb_diag_add(diag, NB_ERROR, (NbMark){o->summary, 0, 0}, "no report to sum up");
+        ok = 0;
+    }
+    if (ok) {
+        char *yaml = S_summary_yaml(l, reps, n, o->agency);
+        NbJobResult res = nb_worker_run(w, "汇总", yaml, strlen(yaml), o->summary, NULL, diag);
+        ok = res.status == NB_JOB_OK;
+        if (ok && !o->quiet)
+            fprintf(stderr, "%s: the 汇总 report of %zu units, %zu pages\n", o->summary, n, res.pages);
+        free(yaml);
+    }
+    for (size_t i = 0; i < n; i++) nb_report_free(reps[i]);
+    free(reps);
+    nb_worker_free(w);
+    return ok;
+}
+
+static int S_combine(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
+{
+    NbWorker *w = nb_worker_new(&o->job);
+    NbDoc *docs = nb_xcalloc(it->n ? it->n : 1, sizeof *docs);
+    const NbDoc **list = nb_xcalloc(it->n ? it->n : 1, sizeof *list);
+    size_t n = 0;
+    int ok = 1;
+    for (size_t i = 0; i < it->n && ok; i++) {
+        if (it->items[i].status != NB_JOB_OK) continue;
+        if (nb_worker_layout(w, it->items[i].input, &docs[n], diag) != NB_JOB_OK) continue;
+        if (n && docs[n].fonts != docs[0].fonts) {
+            nb_diag_add(diag, NB_ERROR, (NbMark){it->items[i].input, 0, 0},
+                        "a combined PDF holds reports of one format; this one has another layout");
+            ok = 0;
+        }
+        list[n] = &docs[n];
+        n++;
+    }
+    if (ok && n) {
+        NbJobResult res = nb_worker_paint(w, list, n, o->combine, diag);
+        ok = res.status == NB_JOB_OK;
+        if (ok && !o->quiet)
+            fprintf(stderr, "%s: %zu reports, %zu pages, %zu bytes\n", o->combine, n, res.pages,
+                    res.bytes);
+    } else if (!n) {
+        nb_diag_add(diag, NB_ERROR, (NbMark){o->combine, 0, 0}, "no report to combine");
+        ok = 0;
+    }
+    for (size_t i = 0; i < n; i++) nb_doc_free(&docs[i]);
+    free(docs);
+    free(list);
+    nb_worker_free(w);
+    return ok;
+}
+
+/* ------------------------------------------------------------------ the batch */
+
+int nb_batch(const NbBatchOpts *o)
+{
+    S_Items it = {0};
+    NbDiag diag = {0};
+    int status = 0;
+    for (size_t i = 0; i < o->ninputs; i++) {
+        struct stat st;
+        if (stat(o->inputs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            size_t before = it.n;
+            S_walk(&it, o->inputs[i], 0);
+            if (it.n == before)
+                nb_diag_add(&diag, NB_WARNING, (NbMark){o->inputs[i], 0, 0},
+                            "no .yaml report in this folder");
+        } else {
+            S_add(&it, nb_xstrdup(o->inputs[i]));
+        }
+    }
+    struct stat st;
+    if (stat(o->outdir, &st) != 0 && mkdir(o->outdir, 0777) != 0) {
+        nb_diag_add(&diag, NB_ERROR, (NbMark){o->outdir, 0, 0}, "cannot make the output folder: %s",
+                    strerror(errno));
+        status = 3;
+    } else if (stat(o->outdir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        nb_diag_add(&diag, NB_ERROR, (NbMark){o->outdir, 0, 0},
+                    "the output must be a folder (batch writes one PDF per report into it)");
+        status = 2;
+    }
+    if (!status && !it.n) {
+        nb_diag_add(&diag, NB_ERROR, (NbMark){"nianbao", 0, 0}, "no report to render");
+        status = 2;
+    }
+    nb_diag_print_some(&diag, stderr, o->quiet);
+    nb_diag_free(&diag);
+    if (status) goto done;
+    S_outputs(&it, o->outdir);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int workers = o->workers > 0 ? o->workers : cores > 0 ? (int)cores : 1;
+    if ((size_t)workers > it.n) workers = (int)it.n;
+    S_Progress p = {isatty(2), o->quiet, it.n, 0, S_now(), 0};
+    S_progress(&p, 1);
+    if (!S_run(o, &it, workers, &p)) status = 3;
+    S_clear(&p);
+    size_t failed = 0, pages = 0, bytes = 0;
+    for (size_t i = 0; i < it.n; i++) {
+        if (it.items[i].status != NB_JOB_OK) failed++;
+        pages += it.items[i].pages, bytes += it.items[i].bytes;
+    }
+    double secs = S_now() - p.start;
+    fprintf(stderr, "batch: %zu rendered, %zu failed, %zu pages, %zu bytes, %.1f s (%.1f reports/s) → %s\n",
+            it.n - failed, failed, pages, bytes, secs, it.n / (secs + 1e-9), o->outdir);
+    for (size_t i = 0; i < it.n; i++)
+        if (it.items[i].status != NB_JOB_OK) {
+            /* the first line of its messages says why */
+            const char *m = it.items[i].message ? it.items[i].message : "";
+            fprintf(stderr, "  failed: %s: %.*s\n", it.items[i].input, (int)strcspn(m, "\n"), m);
+        }
+    if (failed && status == 0) status = 1;
+    NbDiag after = {0};
+    if (o->manifest && !S_manifest(o->manifest, &it, &after)) status = 3;
+    if (o->summary && !S_summary(o, &it, &after) && !status) status = 1;
+    if (o->combine && !S_combine(o, &it, &after) && !status) status = 1;
+    nb_diag_print_some(&after, stderr, o->quiet);
+    nb_diag_free(&after);
+done:
+    for (size_t i = 0; i < it.n; i++) {
+        free(it.items[i].input);
+        free(it.items[i].output);
+        free(it.items[i].message);
+    }
+    free(it.items);
+    return status;
+}

@@ -1,0 +1,25 @@
+/* Many reports at once: files and folders in, one PDF each into OUTDIR, with worker
+ * processes, a progress line, a summary and a manifest; optionally the district's 汇总
+ * report summed over all of them, and one combined PDF for printing. */
+#ifndef NB_BATCH_H
+#define NB_BATCH_H
+
+#include "job.h"
+
+typedef struct {
+    NbJobOpts job;
+    const char *const *inputs;  /* report files and folders of them */
+    size_t ninputs;
+    const char *outdir;
+    int workers;                /* 0: one per core */
+    const char *manifest;       /* CSV file, or NULL */
+    const char *summary;        /* the 汇总 report's PDF, or NULL */
+    const char *agency;         /* its agency */
+    const char *combine;        /* one PDF of every report, or NULL */
+    int quiet;
+} NbBatchOpts;
+
+/* Returns the exit status: 0 all rendered, 1 some report failed, 2 usage, 3 system. */
+int nb_batch(const NbBatchOpts *o);
+
+#endif

@@ -1,0 +1,229 @@
+#include "job.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "check.h"
+#include "compose.h"
+#include "flow.h"
+#include "font.h"
+#include "layout.h"
+#include "pdf.h"
+#include "report.h"
+#include "yamltree.h"
+
+#define S_DEFAULT_LAYOUT "gov-info-disclosure-2021"
+#define S_CACHE 4
+
+/* A layout and its fonts, loaded once per worker. */
+typedef struct {
+    char *path;
+    NbLayout *layout;
+    NbFonts *fonts; /* opened on first use: check without fonts stays cheap */
+    int fonts_failed;
+} S_Loaded;
+
+struct NbWorker {
+    NbJobOpts o;
+    S_Loaded cache[S_CACHE];
+    size_t ncache;
+    NbPdfPainter *painter;
+};
+
+NbWorker *nb_worker_new(const NbJobOpts *o)
+{
+    NbWorker *w = nb_xcalloc(1, sizeof *w);
+    w->o = *o;
+    return w;
+}
+
+void nb_worker_free(NbWorker *w)
+{
+    if (!w) return;
+    for (size_t i = 0; i < w->ncache; i++) {
+        free(w->cache[i].path);
+        nb_fonts_free(w->cache[i].fonts);
+        nb_layout_free(w->cache[i].layout);
+    }
+    nb_pdf_painter_free(w->painter);
+    free(w);
+}
+
+static char *S_layout_path(const char *data, const char *id)
+{
+    if (strchr(id, '/') || (strlen(id) > 5 && strcmp(id + strlen(id) - 5, ".yaml") == 0))
+        return nb_xstrdup(id);
+    return nb_xasprintf("%s/layouts/%s.yaml", data, id);
+}
+
+/* The layout at path, loaded (and set for the paper) once. */
+static S_Loaded *S_layout(NbWorker *w, const char *path, NbDiag *diag)
+{
+    for (size_t i = 0; i < w->ncache; i++)
+        if (strcmp(w->cache[i].path, path) == 0) return &w->cache[i];
+    NbLayout *l = nb_layout_load(path, diag);
+    if (!l) return NULL;
+    if (w->o.paper) {
+        double pw, ph;
+        if (nb_paper_size(w->o.paper, &pw, &ph)) nb_layout_fit_paper(l, pw, ph);
+    }
+    if (w->ncache == S_CACHE) { /* many layouts at once is rare: forget the oldest */
+        S_Loaded *old = &w->cache[0];
+        free(old->path);
+        nb_fonts_free(old->fonts);
+        nb_layout_free(old->layout);
+        memmove(w->cache, w->cache + 1, (S_CACHE - 1) * sizeof *w->cache);
+        w->ncache--;
+    }
+    S_Loaded *c = &w->cache[w->ncache++];
+    *c = (S_Loaded){nb_xstrdup(path), l, NULL, 0};
+    return c;
+}
+
+static NbFonts *S_fonts(NbWorker *w, S_Loaded *c, NbDiag *diag)
+{
+    if (c->fonts || c->fonts_failed) return c->fonts;
+    char **dirs = nb_xcalloc(w->o.nfont_dirs + 1, sizeof *dirs);
+    size_t nd = 0;
+    for (size_t i = 0; i < w->o.nfont_dirs; i++) dirs[nd++] = nb_xstrdup(w->o.font_dirs[i]);
+    dirs[nd++] = nb_xasprintf("%s/fonts", w->o.data_dir);
+    c->fonts = nb_fonts_open(c->layout, (const char *const *)dirs, nd, diag);
+    for (size_t i = 0; i < nd; i++) free(dirs[i]);
+    free(dirs);
+    c->fonts_failed = c->fonts == NULL;
+    return c->fonts;
+}
+
+/* Load and check a report: its layout (cached) and the report, or NULL with diagnostics
+ * and *status set. */
+static NbReport *S_load(NbWorker *w, const char *input, const char *text, size_t len,
+                        S_Loaded **cp, NbDiag *diag, NbJobStatus *status)
+{
+    *status = NB_JOB_DATA;
+    NbYDoc *doc = text ? nb_ydoc_parse(input, text, len, diag) : nb_ydoc_load(input, diag);
+    if (!doc) {
+        struct stat st;
+        if (!text && stat(input, &st) != 0) *status = NB_JOB_SYSTEM;
+        return NULL;
+    }
+    const char *id = w->o.layout ? w->o.layout : nb_report_layout_id(doc);
+    char *lpath = S_layout_path(w->o.data_dir, id ? id : S_DEFAULT_LAYOUT);
+    S_Loaded *c = S_layout(w, lpath, diag);
+    free(lpath);
+    if (!c) {
+        nb_ydoc_free(doc);
+        *status = NB_JOB_SYSTEM;
+        return NULL;
+    }
+    const NbLayout *l = c->layout;
+    NbReport *r = nb_report_from_yaml(doc, l, diag);
+    nb_ydoc_free(doc);
+    if (!r) return NULL;
+    size_t errors = diag->errors;
+    nb_check_report(r, l, diag);
+    if (w->o.previous) { /* last year's report, for the carry rules (R6) */
+        NbYDoc *pdoc = nb_ydoc_load(w->o.previous, diag);
+        NbReport *prev = pdoc ? nb_report_from_yaml(pdoc, l, diag) : NULL;
+        nb_ydoc_free(pdoc);
+        if (prev) nb_check_previous(r, prev, l, diag);
+        else if (diag->errors == errors)
+            nb_diag_add(diag, NB_ERROR, (NbMark){w->o.previous, 0, 0},
+                        "cannot use last year's report");
+        struct stat st;
+        if (!pdoc && stat(w->o.previous, &st) != 0) *status = NB_JOB_SYSTEM;
+        nb_report_free(prev);
+    }
+    if (diag->errors > errors) { /* the rules found errors: nothing is rendered */
+        nb_report_free(r);
+        return NULL;
+    }
+    *cp = c;
+    *status = NB_JOB_OK;
+    return r;
+}
+
+/* Compose and lay out a loaded report. */
+static NbJobStatus S_typeset(NbWorker *w, S_Loaded *c, const NbReport *r, NbDoc *doc,
+                             NbDiag *diag)
+{
+    NbFonts *fonts = S_fonts(w, c, diag);
+    if (!fonts) return NB_JOB_SYSTEM;
+    NbBlocks blocks = {0};
+    int ok = nb_compose(r, c->layout, fonts, &blocks, diag);
+    if (ok && doc) {
+        nb_flow(&blocks, c->layout, fonts, doc);
+        doc->title = nb_xstrdup(r->title);
+        for (char *p = doc->title; *p; p++)
+            if (*p == '|') memmove(p, p + 1, strlen(p)), p--;
+        doc->author = nb_xstrdup(r->agency);
+        doc->fonts = fonts;
+    }
+    nb_blocks_free(&blocks);
+    return ok ? NB_JOB_OK : NB_JOB_DATA;
+}
+
+NbJobResult nb_worker_paint(NbWorker *w, const NbDoc *const *docs, size_t ndocs, const char *out,
+                            NbDiag *diag)
+{
+    NbJobResult res = {NB_JOB_OK, 0, 0};
+    if (!w->painter) w->painter = nb_pdf_painter_new();
+    char *pdf = NULL;
+    size_t len = 0;
+    if (!nb_pdf_paint(w->painter, docs, ndocs, &pdf, &len, diag)) {
+        res.status = NB_JOB_SYSTEM;
+        return res;
+    }
+    const char *err = NULL;
+    if (!nb_write_atomic(out, pdf, len, &err)) {
+        nb_diag_add(diag, NB_ERROR, (NbMark){out, 0, 0}, "cannot write the PDF: %s", err);
+        res.status = NB_JOB_SYSTEM;
+    }
+    for (size_t i = 0; i < ndocs; i++) res.pages += docs[i]->npages;
+    res.bytes = len;
+    free(pdf);
+    return res;
+}
+
+NbJobResult nb_worker_run(NbWorker *w, const char *input, const char *text, size_t len,
+                          const char *out, const char *dump_boxes, NbDiag *diag)
+{
+    NbJobResult res = {NB_JOB_OK, 0, 0};
+    S_Loaded *c = NULL;
+    NbReport *r = S_load(w, input, text, len, &c, diag, &res.status);
+    if (!r) return res;
+    NbDoc doc = {0};
+    /* check: every character must be drawable, so it composes too, against the fonts */
+    res.status = S_typeset(w, c, r, out ? &doc : NULL, diag);
+    if (res.status == NB_JOB_OK && out) {
+        const NbDoc *one = &doc;
+        res = nb_worker_paint(w, &one, 1, out, diag);
+        if (res.status == NB_JOB_OK && dump_boxes && !nb_doc_dump_boxes(&doc, dump_boxes)) {
+            nb_diag_add(diag, NB_ERROR, (NbMark){dump_boxes, 0, 0}, "cannot write the boxes");
+            res.status = NB_JOB_SYSTEM;
+        }
+    }
+    nb_doc_free(&doc);
+    nb_report_free(r);
+    return res;
+}
+
+NbReport *nb_worker_load(NbWorker *w, const char *input, const NbLayout **layout, NbDiag *diag)
+{
+    S_Loaded *c = NULL;
+    NbJobStatus status;
+    NbReport *r = S_load(w, input, NULL, 0, &c, diag, &status);
+    if (r) *layout = c->layout;
+    return r;
+}
+
+NbJobStatus nb_worker_layout(NbWorker *w, const char *input, NbDoc *doc, NbDiag *diag)
+{
+    S_Loaded *c = NULL;
+    NbJobStatus status;
+    NbReport *r = S_load(w, input, NULL, 0, &c, diag, &status);
+    if (!r) return status;
+    status = S_typeset(w, c, r, doc, diag);
+    nb_report_free(r);
+    return status;
+}
