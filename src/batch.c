@@ -421,11 +421,24 @@ static int S_summary(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
         ok = 0;
     }
     if (ok) {
+        /* the summed data is kept beside the PDF: `nianbao render` makes the same PDF of it */
         char *yaml = S_summary_yaml(l, reps, n, o->agency);
-        NbJobResult res = nb_worker_run(w, "汇总", yaml, strlen(yaml), o->summary, NULL, diag);
-        ok = res.status == NB_JOB_OK;
-        if (ok && !o->quiet)
-            fprintf(stderr, "%s: the 汇总 report of %zu units, %zu pages\n", o->summary, n, res.pages);
+        size_t len = strlen(o->summary);
+        char *ypath = len > 4 && strcmp(o->summary + len - 4, ".pdf") == 0
+                          ? nb_xasprintf("%.*s.yaml", (int)(len - 4), o->summary)
+                          : nb_xasprintf("%s.yaml", o->summary);
+        const char *err = NULL;
+        if (!nb_write_atomic(ypath, yaml, strlen(yaml), &err)) {
+            nb_diag_add(diag, NB_ERROR, (NbMark){ypath, 0, 0}, "cannot write: %s", err);
+            ok = 0;
+        } else {
+            NbJobResult res = nb_worker_run(w, ypath, NULL, 0, o->summary, NULL, diag);
+            ok = res.status == NB_JOB_OK;
+            if (ok && !o->quiet)
+                fprintf(stderr, "%s: the 汇总 report of %zu units, %zu pages (its data: %s)\n",
+                        o->summary, n, res.pages, ypath);
+        }
+        free(ypath);
         free(yaml);
     }
     for (size_t i = 0; i < n; i++) nb_report_free(reps[i]);
@@ -519,9 +532,9 @@ int nb_batch(const NbBatchOpts *o)
         pages += it.items[i].pages, bytes += it.items[i].bytes;
     }
     double secs = S_now() - p.start;
-    fprintf(stderr, "batch: %zu rendered, %zu failed, %zu pages, %zu bytes, %.1f s (%.1f reports/s) → %s\n",
+    if (!o->quiet) fprintf(stderr, "batch: %zu rendered, %zu failed, %zu pages, %zu bytes, %.1f s (%.1f reports/s) → %s\n",
             it.n - failed, failed, pages, bytes, secs, it.n / (secs + 1e-9), o->outdir);
-    for (size_t i = 0; i < it.n; i++)
+    for (size_t i = 0; i < it.n && !o->quiet; i++)
         if (it.items[i].status != NB_JOB_OK) {
             /* the first line of its messages says why */
             const char *m = it.items[i].message ? it.items[i].message : "";

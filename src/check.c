@@ -198,7 +198,15 @@ int nb_phrase_find(const char *pattern, const char *text, size_t from, size_t *s
 {
     const char *t = text + from, *stop = text + strlen(text);
     int lead_number = strncmp(pattern, "{n}", 3) == 0;
+    /* a pattern that starts with a literal character: jump from one of those to the next */
+    char lead[5] = {0};
+    if (!lead_number && (unsigned char)pattern[0] >= 0x80) {
+        const char *pp = pattern;
+        if (nb_utf8_next(&pp, pattern + strlen(pattern)) != 0x2026)
+            memcpy(lead, pattern, (size_t)(pp - pattern) < 4 ? (size_t)(pp - pattern) : 4);
+    }
     while (t < stop) {
+        if (lead[0] && !(t = strstr(t, lead))) return 0;
         const char *got;
         /* a number is matched whole: not from inside another */
         if (!(lead_number && t > text && S_digit(t[-1])) && S_match(pattern, t, stop, &got, number)) {
@@ -220,6 +228,8 @@ static void S_cells_text(NbBuf *b, const NbLayout *l, const NbPhrase *ph)
     if (cn->to != c0->from) nb_buf_printf(b, " … %s", S_column(l, cn->field, cn->to));
 }
 
+#define S_MAX_WARNINGS 20
+
 /* One statement, one check: words an earlier phrase already matched (新收到…申请 read
  * by both 新收…申请 and 收到…申请) are not read again. */
 static int S_claimed(const size_t *spans, size_t n, size_t a, size_t e)
@@ -231,6 +241,7 @@ static int S_claimed(const size_t *spans, size_t n, size_t a, size_t e)
 
 static void S_prose(const NbReport *r, const NbLayout *l, const NbRule *rule, NbDiag *diag)
 {
+    size_t shown = 0, more = 0; /* a text that says a thing a thousand times: twenty suffice */
     for (size_t i = 0; i < r->nprose; i++) {
         const NbProse *p = &r->prose[i];
         size_t *spans = NULL, nspans = 0, cap = 0;
@@ -252,6 +263,11 @@ static void S_prose(const NbReport *r, const NbLayout *l, const NbRule *rule, Nb
                         table += row->vals[c].v;
                 }
                 if (fabs(table - said) <= 1e-9) continue;
+                if (shown == S_MAX_WARNINGS) {
+                    more++;
+                    continue;
+                }
+                shown++;
                 const NbRow *row = &r->rows[ph->cells[0].field];
                 NbMark there = row->vals[ph->cells[0].from].mark;
                 NbBuf cells = {0}, value = {0};
@@ -269,6 +285,9 @@ static void S_prose(const NbReport *r, const NbLayout *l, const NbRule *rule, Nb
         }
         free(spans);
     }
+    if (more)
+        nb_diag_add(diag, NB_WARNING, r->top, "and %zu more figures in the text disagree with the tables (%s)",
+                    more, rule->id);
 }
 
 void nb_check_report(const NbReport *r, const NbLayout *l, NbDiag *diag)

@@ -62,6 +62,7 @@ static const char S_usage[] =
     "  -j, --jobs N        worker processes (default: one per core)\n"
     "  --manifest FILE     a CSV line per report: input, output, pages, bytes, status, message\n"
     "  --summary OUT.pdf   also the 汇总 report: every table summed over the reports rendered\n"
+    "                      (its data is written beside it as OUT.yaml)\n"
     "  --agency NAME       the 汇总 report's agency (with --summary)\n"
     "  --combine OUT.pdf   also one PDF holding every report rendered, in order, for printing\n"
     "\n"

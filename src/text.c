@@ -184,6 +184,7 @@ typedef struct {
     double adv;   /* pt, as set (on the character grid when there is one) */
     double track; /* adv minus the font's own advance: drawn as character spacing */
     double gap;   /* pt after it when the next glyph is on the same line */
+    double pre;   /* the advances and gaps of all glyphs before it, for widths in O(1) */
     unsigned char latin, space, brk, stretch, left_ink;
 } S_G;
 
@@ -230,6 +231,10 @@ static S_G *S_shape(NbFonts *fonts, const NbSpan *spans, size_t nspans, const Nb
         if (prev->cp == a->cp && (a->cp == 0x2014 || a->cp == 0x2026)) ok = 0;
         a->brk = (unsigned char)ok;
     }
+    /* a sentinel after the last glyph, and the running sums */
+    nb_grow(&g, &cap, n + 1, sizeof *g);
+    memset(&g[n], 0, sizeof *g);
+    for (size_t i = 0; i < n; i++) g[i + 1].pre = g[i].pre + g[i].adv + g[i].gap;
     *n_out = n;
     return g;
 }
@@ -240,8 +245,8 @@ static double S_width(const S_G *g, size_t s, size_t e, int squeeze)
 {
     while (e > s && g[e - 1].space) e--;
     while (s < e && g[s].space) s++;
-    double w = 0;
-    for (size_t k = s; k < e; k++) w += g[k].adv + (k + 1 < e ? g[k].gap : 0);
+    if (e == s) return 0;
+    double w = g[e].pre - g[s].pre - g[e - 1].gap; /* no gap after the line's last glyph */
     if (squeeze && e > s && g[e - 1].left_ink) w -= 0.5 * g[e - 1].adv;
     return w;
 }
