@@ -691,6 +691,15 @@ static void S_rules(S_Ctx *c, const NbYNode *root)
                 if (means) ph->has_means = means->kind == NB_Y_SCALAR && S_number(means->str, &ph->means);
                 if (find && !strstr(ph->find, "{n}") && !ph->has_means)
                     S_err(c, find, "layout: a phrase without {n} needs means: N", ph->find);
+                /* each … tries up to 16 lengths: a few of them, never side by side, keep the
+                 * search linear in the text */
+                size_t gaps = 0;
+                for (const char *q = ph->find; (q = strstr(q, "…")); q += 3) {
+                    gaps++;
+                    if (strncmp(q + 3, "…", 3) == 0) gaps = 99;
+                }
+                if (find && gaps > 2)
+                    S_err(c, find, "layout: a phrase has at most two …, each between words", ph->find);
                 S_phrase_cells(c, nb_ymap_get(ps->items[j], "cells"), ph);
             }
             break;
