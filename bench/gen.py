@@ -6,6 +6,7 @@ prose drawn from the samples' sentences, so that no two reports share a glyph se
     python3 bench/gen.py N OUTDIR [--seed S]
 """
 import argparse
+import copy
 import os
 import random
 import re
@@ -41,12 +42,11 @@ def split(total, parts, rng):
     return [b - a for a, b in zip([0] + cuts, cuts + [total])]
 
 
-def report(i, rng, pool):
+def report(i, rng, pool, base):
     name = ''.join(rng.choice(NAME_CHARS) for _ in range(rng.randint(2, 4)))
     sub = ''.join(rng.choice(NAME_CHARS) for _ in range(rng.randint(2, 3)))
     agency = f'{name}区{sub}{rng.choice(SUFFIX)}'
-    with open(SAMPLES[0], encoding='utf-8') as f:
-        data = yaml.safe_load(f)
+    data = copy.deepcopy(base)
     data['agency'] = agency
     data.pop('title', None)
     for key in PROSE:
@@ -95,10 +95,13 @@ def main():
     a = ap.parse_args()
     rng = random.Random(a.seed)
     pool = sentences()
+    with open(SAMPLES[0], encoding='utf-8') as f:
+        base = yaml.safe_load(f)
     os.makedirs(a.outdir, exist_ok=True)
+    dumper = getattr(yaml, 'CSafeDumper', yaml.SafeDumper)
     for i in range(a.n):
         with open(os.path.join(a.outdir, f'r{i:05d}.yaml'), 'w', encoding='utf-8') as f:
-            yaml.safe_dump(report(i, rng, pool), f, allow_unicode=True, sort_keys=False)
+            yaml.dump(report(i, rng, pool, base), f, Dumper=dumper, allow_unicode=True, sort_keys=False)
 
 
 if __name__ == '__main__':

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Speed and size of nianbao on the seed report, with Typst on the same report in the same run.
 
-    python3 bench/run.py [--runs N] [--no-typst]
+    python3 bench/run.py [--runs N] [--batch N] [--rss N] [--no-typst]
 
 Prints: cold `nianbao render` wall time (median of N process runs), the PDF's bytes and pages;
-then Typst's cold compile (`time node bench.mjs 1`, median of 3) and its in-process rate, and
-the ratios. Typst comes from the npm registry (see ../shared/bench/typst/README.md); it is
+`nianbao batch` over N *different* generated reports (bench/gen.py) with -j 1 and -j 2:
+reports per second, ms per report and the peak RSS of a worker; with --rss N, the peak RSS of
+a batch of N reports (10,000 shows it does not grow with the count); then Typst's cold
+compile (`time node bench.mjs 1`, median of 3) and its in-process rate, and the ratios. Typst comes from the npm registry (see ../shared/bench/typst/README.md); it is
 installed into $TYPST_PEER_DIR (default /tmp/typst-peer) when missing.
 """
-import argparse, os, statistics, subprocess, sys, tempfile, time
+import argparse, os, resource, shutil, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get('NIANBAO_SHARED', os.path.join(ROOT, '..', 'shared'))
@@ -35,6 +37,38 @@ def nianbao(runs, out_dir):
     return statistics.median(times), min(times), max(times), os.path.getsize(out), pages
 
 
+def generate(n, out_dir):
+    d = os.path.join(out_dir, f'reports-{n}')
+    if not os.path.isdir(d):
+        subprocess.run([sys.executable, os.path.join(ROOT, 'bench', 'gen.py'), str(n), d], check=True)
+    return d
+
+
+def batch(reports, jobs, out_dir):
+    """Wall time of one batch and the largest RSS of any process of it (KB)."""
+    exe = os.path.join(ROOT, 'nianbao')
+    out = os.path.join(out_dir, f'out-j{jobs}')
+    shutil.rmtree(out, ignore_errors=True)
+    # each batch in a child of its own, so that RUSAGE_CHILDREN sees only its processes
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        t = time.perf_counter()
+        rc = subprocess.run([exe, 'batch', reports, '-o', out, '-j', str(jobs), '-q']).returncode
+        dt = time.perf_counter() - t
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        os.write(w, f'{rc} {dt} {rss}'.encode())
+        os._exit(0)
+    os.close(w)
+    rc, dt, rss = os.read(r, 100).decode().split()
+    os.waitpid(pid, 0)
+    if int(rc):
+        sys.exit(f'bench: batch -j {jobs} failed with status {rc}')
+    n = len([f for f in os.listdir(reports) if f.endswith('.yaml')])
+    return n, float(dt), int(rss)
+
+
 def typst(out_dir):
     mod = os.path.join(PEER, 'node_modules', '@myriaddreamin', 'typst-ts-node-compiler')
     if not os.path.isdir(mod):
@@ -56,13 +90,31 @@ def typst(out_dir):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--runs', type=int, default=11)
+    ap.add_argument('--batch', type=int, default=1000, help='reports in the batch runs (0: none)')
+    ap.add_argument('--rss', type=int, default=0, help='also a batch of this many for peak RSS')
     ap.add_argument('--no-typst', action='store_true')
+    ap.add_argument('--work', help='keep generated reports here (default: a temporary folder)')
     a = ap.parse_args()
-    with tempfile.TemporaryDirectory() as d:
+    with tempfile.TemporaryDirectory() as tmp:
+        d = a.work or tmp
+        os.makedirs(d, exist_ok=True)
         med, lo, hi, size, pages = nianbao(a.runs, d)
         print(f'nianbao render (cold process), seed report: median {med*1000:.1f} ms '
               f'(min {lo*1000:.1f}, max {hi*1000:.1f}, {a.runs} runs)')
         print(f'nianbao PDF: {size} bytes, {pages} pages')
+        rates = {}
+        if a.batch:
+            reports = generate(a.batch, d)
+            for jobs in (1, 2):
+                n, dt, rss = batch(reports, jobs, d)
+                rates[jobs] = n / dt
+                print(f'nianbao batch -j {jobs}: {n} different reports in {dt:.2f} s = '
+                      f'{n/dt:.1f} reports/s, {dt*1000/n:.2f} ms/report, peak RSS {rss/1024:.1f} MB')
+            print(f'batch scaling -j2/-j1 = {rates[2]/rates[1]:.2f}')
+        if a.rss:
+            reports = generate(a.rss, d)
+            n, dt, rss = batch(reports, 2, d)
+            print(f'nianbao batch -j 2 of {n} reports: {dt:.1f} s, peak RSS {rss/1024:.1f} MB')
         if a.no_typst:
             return
         t = typst(d)
@@ -72,8 +124,9 @@ def main():
         print(f'typst cold compile (node bench.mjs 1 --no-tags): median {cold*1000:.1f} ms (3 runs)')
         print(f'typst in-process: {per:.1f} ms/report (20 renders, fresh, untagged)')
         print(f'typst PDF (untagged): {tsize} bytes')
-        print(f'ratios: cold time nianbao/typst = {med/cold:.3f}; '
-              f'nianbao cold vs typst in-process = {med*1000/per:.2f}; bytes nianbao/typst = {size/tsize:.2f}')
+        print(f'ratios: cold time nianbao/typst = {med/cold:.3f}; bytes nianbao/typst = {size/tsize:.2f}')
+        for jobs, rate in rates.items():
+            print(f'ratio: batch -j {jobs} rate vs typst in-process = {rate * per / 1000:.2f}x')
 
 
 if __name__ == '__main__':
