@@ -224,9 +224,9 @@ static int S_embed(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, NbDiag *diag, const char
     HPDF_Dict fd = S_dict(pdf, "FontDescriptor"), cid = S_dict(pdf, "Font");
     f->font = S_dict(pdf, "Font");
     HPDF_Array fbbox = HPDF_Array_New(pdf->mmgr), w = HPDF_Array_New(pdf->mmgr),
-               ws = HPDF_Array_New(pdf->mmgr), desc_fonts = HPDF_Array_New(pdf->mmgr);
+               desc_fonts = HPDF_Array_New(pdf->mmgr);
     HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
-    if (!fd || !cid || !f->font || !fbbox || !w || !ws || !desc_fonts || !info || !file ||
+    if (!fd || !cid || !f->font || !fbbox || !w || !desc_fonts || !info || !file ||
         !cidmap || !tounicode)
         st |= HPDF_FAILD_TO_ALLOC_MEM;
     if (st == HPDF_OK) {
@@ -243,11 +243,21 @@ static int S_embed(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, NbDiag *diag, const char
         st |= HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL));
         st |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL));
         st |= HPDF_Dict_AddNumber(info, "Supplement", 0);
-        /* widths: CIDs 1… in one run, in 1/1000 em */
-        st |= HPDF_Array_AddNumber(w, 1);
-        for (size_t k = 1; k <= f->ncids; k++)
-            st |= HPDF_Array_AddNumber(ws, (HPDF_INT32)(nb_sfnt_advance(sf, want[k - 1]) * 1000 / upem + 0.5));
-        st |= HPDF_Array_Add(w, ws);
+        /* widths in 1/1000 em, only of the CIDs that are not 1000 wide (DW): Han
+         * characters are all full width, so /W lists a few marks, Latin and digits */
+        HPDF_Array run = NULL;
+        size_t last = 0;
+        for (size_t k = 1; k <= f->ncids && st == HPDF_OK; k++) {
+            HPDF_INT32 wk = (HPDF_INT32)(nb_sfnt_advance(sf, want[k - 1]) * 1000 / upem + 0.5);
+            if (wk == 1000) continue;
+            if (!run || k != last + 1) { /* a new run: c [w …] */
+                run = HPDF_Array_New(pdf->mmgr);
+                st |= HPDF_Array_AddNumber(w, (HPDF_INT32)k);
+                st |= run ? HPDF_Array_Add(w, run) : HPDF_FAILD_TO_ALLOC_MEM;
+            }
+            if (run) st |= HPDF_Array_AddNumber(run, wk);
+            last = k;
+        }
         st |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
         st |= HPDF_Dict_AddName(cid, "BaseFont", name);
         st |= HPDF_Dict_Add(cid, "CIDSystemInfo", info);
@@ -292,15 +302,21 @@ static int S_paint_text(HPDF_Page page, double H, const NbPage *p, S_Face *faces
         }
         if (it->char_space != cur_cs) nb_buf_printf(&b, "%.4f Tc\n", cur_cs = it->char_space);
         if (it->hscale != cur_hs) nb_buf_printf(&b, "%.2f Tz\n", (cur_hs = it->hscale) * 100);
-        nb_buf_printf(&b, "1 0 0 1 %.3f %.3f Tm\n<", it->x, H - it->y);
+        nb_buf_printf(&b, "1 0 0 1 %.3f %.3f Tm\n(", it->x, H - it->y);
+        /* the 2-byte CIDs as a literal string: half the bytes of hex to deflate */
         const char *q = it->text, *end = q + strlen(q);
         while (q < end) {
             uint32_t cp = nb_utf8_next(&q, end);
-            char h[4];
-            S_hex4(h, cp <= 0xFFFF ? f->cid[cp] : 0);
-            nb_buf_add(&b, h, 4);
+            unsigned c = cp <= 0xFFFF ? f->cid[cp] : 0;
+            for (int k = 0; k < 2; k++) {
+                char ch = (char)(k ? c & 0xFF : c >> 8);
+                if (ch == '(' || ch == ')' || ch == '\\') nb_buf_add(&b, "\\", 1), nb_buf_add(&b, &ch, 1);
+                else if (ch == '\r') nb_buf_add(&b, "\\r", 2);
+                else if (ch == '\n') nb_buf_add(&b, "\\n", 2);
+                else nb_buf_add(&b, &ch, 1);
+            }
         }
-        nb_buf_puts(&b, "> Tj\n");
+        nb_buf_puts(&b, ") Tj\n");
     }
     nb_buf_puts(&b, "ET\n");
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;

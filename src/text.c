@@ -348,7 +348,9 @@ static size_t S_break_optimal(const S_G *g, size_t n, const NbParaStyle *st, siz
             double c;
             if (e == n) c = (i > 0 && S_count_solid(g, s, n) < 2) ? 1e5 : 0; /* a lone last character */
             else c = S_line_cost(g, s, e, measure, st);
-            if (best[e] < 0 || best[i] + c < best[e]) best[e] = best[i] + c, from[e] = i;
+            /* ties (within rounding) keep the first: the same breaks at any scale */
+            if (best[e] < 0 || best[i] + c < best[e] - 1e-9 * (1 + best[e]))
+                best[e] = best[i] + c, from[e] = i;
         }
         if (!legal) { /* nothing breaks legally: cut where it fits */
             size_t e = any ? any : s + 1;
