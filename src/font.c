@@ -1,5 +1,7 @@
 #include "font.h"
 
+#include <stdio.h>
+
 #include <fcntl.h>
 #include <fontconfig/fontconfig.h>
 #include <stdlib.h>
@@ -8,15 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "subset.h"
+
 typedef struct {
     NbFaceInfo info;
-    const unsigned char *sfnt; /* this face's offset table */
-    const unsigned char *cmap; /* the chosen cmap subtable */
-    int cmap_format;
-    unsigned upem, nhm, nglyphs;
-    const unsigned char *hmtx, *loca, *glyf;
-    size_t glyf_len;
-    int loca_long;
+    NbSfnt *sfnt;   /* the face's tables (subset.c reads TrueType for the painter too) */
+    double upem;
 } S_Face;
 
 struct NbFonts {
@@ -26,121 +25,26 @@ struct NbFonts {
     size_t nroles;
 };
 
-static unsigned S_u16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
-static uint32_t S_u32(const unsigned char *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* Find a table; returns NULL when absent or out of bounds. */
-static const unsigned char *S_table(const S_Face *f, const char *tag, size_t *len)
-{
-    const unsigned char *base = f->info.data, *d = f->sfnt;
-    size_t size = f->info.size;
-    unsigned n = S_u16(d + 4);
-    if ((size_t)(d - base) + 12 + 16 * (size_t)n > size) return NULL;
-    for (unsigned i = 0; i < n; i++) {
-        const unsigned char *r = d + 12 + 16 * i;
-        if (memcmp(r, tag, 4) == 0) {
-            uint32_t off = S_u32(r + 8), l = S_u32(r + 12);
-            if ((uint64_t)off + l > size) return NULL;
-            if (len) *len = l;
-            return base + off;
-        }
-    }
-    return NULL;
-}
-
-/* Parse the tables we need; 0 if this is not a usable TrueType face. */
+/* Open the face's tables; 0 if this is not a usable TrueType face. */
 static int S_face_parse(S_Face *f, const char **why)
 {
     const unsigned char *d = f->info.data;
-    size_t size = f->info.size;
-    if (size < 12) return *why = "file too short", 0;
-    uint32_t off = 0;
-    if (memcmp(d, "ttcf", 4) == 0) {
-        unsigned nf = (unsigned)S_u32(d + 8);
-        if (f->info.index < 0 || (unsigned)f->info.index >= nf || 12 + 4 * (size_t)nf > size)
-            return *why = "bad collection index", 0;
-        off = S_u32(d + 12 + 4 * f->info.index);
+    size_t size = f->info.size, off = 0;
+    if (f->info.index < 0 || !nb_sfnt_face_offset(d, size, (unsigned)f->info.index, &off))
+        return *why = "bad collection index", 0;
+    if (off + 4 <= size && memcmp(d + off, "OTTO", 4) == 0)
+        return *why = "PostScript (CFF) outlines, which a PDF TrueType font cannot hold", 0;
+    char *err = NULL;
+    f->sfnt = nb_sfnt_open(d, size, off, &err);
+    if (!f->sfnt) {
+        static char msg[200]; /* the message outlives this call: only used right away */
+        snprintf(msg, sizeof msg, "%s", err ? err : "unreadable");
+        free(err);
+        return *why = msg, 0;
     }
-    if ((size_t)off + 12 > size) return *why = "truncated", 0;
-    f->sfnt = d + off;
     f->info.sfnt_offset = off;
-    if (memcmp(f->sfnt, "OTTO", 4) == 0)
-        return *why = "PostScript (CFF) outlines, which libharu cannot embed", 0;
-    size_t len;
-    const unsigned char *head = S_table(f, "head", &len);
-    if (!head || len < 54) return *why = "no head table", 0;
-    f->upem = S_u16(head + 18);
-    f->loca_long = S_u16(head + 50) == 1;
-    const unsigned char *hhea = S_table(f, "hhea", &len);
-    if (!hhea || len < 36) return *why = "no hhea table", 0;
-    f->nhm = S_u16(hhea + 34);
-    const unsigned char *maxp = S_table(f, "maxp", &len);
-    if (!maxp || len < 6) return *why = "no maxp table", 0;
-    f->nglyphs = S_u16(maxp + 4);
-    f->hmtx = S_table(f, "hmtx", &len);
-    if (!f->hmtx || len < 4 * (size_t)f->nhm || !f->nhm) return *why = "no hmtx table", 0;
-    f->loca = S_table(f, "loca", &len);
-    if (!f->loca || len < (f->loca_long ? 4u : 2u) * (f->nglyphs + 1u)) return *why = "no loca table", 0;
-    f->glyf = S_table(f, "glyf", &f->glyf_len);
-    if (!f->glyf) return *why = "no glyf table (not TrueType outlines)", 0;
-    if (!f->upem) return *why = "unitsPerEm is 0", 0;
-    size_t clen;
-    const unsigned char *cmap = S_table(f, "cmap", &clen);
-    if (!cmap || clen < 4) return *why = "no cmap table", 0;
-    unsigned n = S_u16(cmap + 2);
-    int best = 0;
-    for (unsigned i = 0; i < n && 4 + 8 * (size_t)i + 8 <= clen; i++) {
-        const unsigned char *r = cmap + 4 + 8 * i;
-        unsigned pid = S_u16(r), eid = S_u16(r + 2);
-        uint32_t so = S_u32(r + 4);
-        if (so + 4 > clen) continue;
-        unsigned fmt = S_u16(cmap + so);
-        int score = (fmt == 12 && (pid == 3 || pid == 0)) ? 3
-                    : (fmt == 4 && ((pid == 3 && eid == 1) || pid == 0)) ? 2 : 0;
-        if (score > best) best = score, f->cmap = cmap + so, f->cmap_format = (int)fmt;
-    }
-    if (!best) return *why = "no Unicode cmap", 0;
+    f->upem = nb_sfnt_units_per_em(f->sfnt);
     return 1;
-}
-
-static unsigned S_cmap_lookup(const S_Face *f, uint32_t cp)
-{
-    const unsigned char *t = f->cmap;
-    if (f->cmap_format == 12) {
-        uint32_t n = S_u32(t + 12);
-        uint32_t lo = 0, hi = n;
-        while (lo < hi) {
-            uint32_t mid = (lo + hi) / 2;
-            const unsigned char *g = t + 16 + 12 * (size_t)mid;
-            uint32_t a = S_u32(g), b = S_u32(g + 4);
-            if (cp < a) hi = mid;
-            else if (cp > b) lo = mid + 1;
-            else return (unsigned)(S_u32(g + 8) + (cp - a));
-        }
-        return 0;
-    }
-    if (cp > 0xFFFF) return 0;
-    unsigned segx2 = S_u16(t + 6), segs = segx2 / 2;
-    const unsigned char *ends = t + 14, *starts = ends + segx2 + 2, *deltas = starts + segx2,
-                        *ranges = deltas + segx2;
-    unsigned lo = 0, hi = segs;
-    while (lo < hi) {
-        unsigned mid = (lo + hi) / 2;
-        if (S_u16(ends + 2 * mid) < cp) lo = mid + 1;
-        else hi = mid;
-    }
-    if (lo >= segs) return 0;
-    unsigned start = S_u16(starts + 2 * lo);
-    if (cp < start) return 0;
-    unsigned delta = S_u16(deltas + 2 * lo), range = S_u16(ranges + 2 * lo);
-    if (!range) return (cp + delta) & 0xFFFF;
-    const unsigned char *gp = ranges + 2 * lo + range + 2 * (cp - start);
-    if (gp + 2 > f->info.data + f->info.size) return 0;
-    unsigned gid = S_u16(gp);
-    return gid ? (gid + delta) & 0xFFFF : 0;
 }
 
 static int S_face_load(NbFonts *fs, const char *path, int index, const char *family, const char **why)
@@ -163,7 +67,8 @@ static int S_face_load(NbFonts *fs, const char *path, int index, const char *fam
     f.info.family = nb_xstrdup(family);
     f.info.data = map;
     f.info.size = (size_t)st.st_size;
-    if (!S_face_parse(&f, why)) {
+    if (!S_face_parse(&f, why) || !f.upem) {
+        nb_sfnt_close(f.sfnt);
         munmap(map, f.info.size);
         free(f.info.path);
         free(f.info.family);
@@ -287,6 +192,7 @@ void nb_fonts_free(NbFonts *fs)
 {
     if (!fs) return;
     for (size_t i = 0; i < fs->nfaces; i++) {
+        nb_sfnt_close(fs->faces[i].sfnt);
         munmap((void *)fs->faces[i].info.data, fs->faces[i].info.size);
         free(fs->faces[i].info.path);
         free(fs->faces[i].info.family);
@@ -300,8 +206,7 @@ void nb_fonts_free(NbFonts *fs)
 unsigned nb_fonts_glyph(NbFonts *fs, int face, uint32_t cp)
 {
     if (face < 0 || (size_t)face >= fs->nfaces) return 0;
-    unsigned gid = S_cmap_lookup(&fs->faces[face], cp);
-    return gid < fs->faces[face].nglyphs ? gid : 0;
+    return nb_sfnt_glyph(fs->faces[face].sfnt, cp);
 }
 
 int nb_fonts_face(NbFonts *fs, int role, uint32_t cp)
@@ -322,33 +227,7 @@ double nb_fonts_advance(NbFonts *fs, int face, uint32_t cp)
 {
     if (face < 0 || (size_t)face >= fs->nfaces) return 1.0;
     const S_Face *f = &fs->faces[face];
-    unsigned gid = nb_fonts_glyph(fs, face, cp);
-    unsigned i = gid < f->nhm ? gid : f->nhm - 1;
-    return S_u16(f->hmtx + 4 * i) / (double)f->upem;
-}
-
-size_t nb_fonts_components(NbFonts *fs, int face, unsigned gid, unsigned *out, size_t max)
-{
-    const S_Face *f = &fs->faces[face];
-    if (gid >= f->nglyphs) return 0;
-    uint32_t a = f->loca_long ? S_u32(f->loca + 4 * gid) : 2u * S_u16(f->loca + 2 * gid);
-    uint32_t b = f->loca_long ? S_u32(f->loca + 4 * gid + 4) : 2u * S_u16(f->loca + 2 * gid + 2);
-    if (b <= a || b > f->glyf_len || b - a < 10) return 0;
-    const unsigned char *g = f->glyf + a, *end = f->glyf + b;
-    if ((int16_t)S_u16(g) >= 0) return 0; /* simple glyph */
-    size_t n = 0;
-    const unsigned char *p = g + 10;
-    for (;;) {
-        if (p + 4 > end) break;
-        unsigned flags = S_u16(p), comp = S_u16(p + 2);
-        if (n < max) out[n++] = comp;
-        p += 4 + ((flags & 1) ? 4 : 2);
-        if (flags & 8) p += 2;
-        else if (flags & 0x40) p += 4;
-        else if (flags & 0x80) p += 8;
-        if (!(flags & 0x20)) break;
-    }
-    return n;
+    return nb_sfnt_advance(f->sfnt, nb_sfnt_glyph(f->sfnt, cp)) / f->upem;
 }
 
 size_t nb_fonts_count(const NbFonts *fs)

@@ -32,8 +32,6 @@ int nb_fonts_face(NbFonts *f, int role, uint32_t cp);
 double nb_fonts_advance(NbFonts *f, int face, uint32_t cp);
 /* Glyph id of cp in a face (0: missing). */
 unsigned nb_fonts_glyph(NbFonts *f, int face, uint32_t cp);
-/* Components of a composite glyph (direct ones); returns how many were stored. */
-size_t nb_fonts_components(NbFonts *f, int face, unsigned gid, unsigned *out, size_t max);
 size_t nb_fonts_count(const NbFonts *f);
 const NbFaceInfo *nb_fonts_info(const NbFonts *f, int face);
 /* The first face of a role (for messages). */
