@@ -279,6 +279,28 @@ static int S_embed(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, NbDiag *diag, const char
     return st == HPDF_OK;
 }
 
+/* A number for content: three decimals at most, trailing zeros dropped (printf's %f was a
+ * tenth of the painter's time). */
+static void S_num(NbBuf *b, double v)
+{
+    char t[32], *e = t + sizeof t, *q = e;
+    long long m = (long long)(v * 1000 + (v < 0 ? -0.5 : 0.5));
+    int neg = m < 0;
+    unsigned long long u = neg ? 0ULL - (unsigned long long)m : (unsigned long long)m;
+    unsigned frac = (unsigned)(u % 1000);
+    u /= 1000;
+    if (frac) {
+        int digits = 3;
+        while (frac % 10 == 0) frac /= 10, digits--;
+        for (int k = 0; k < digits; k++, frac /= 10) *--q = (char)('0' + frac % 10);
+        *--q = '.';
+    }
+    do *--q = (char)('0' + u % 10); while (u /= 10);
+    if (neg) *--q = '-';
+    nb_buf_add(b, q, (size_t)(e - q));
+    nb_buf_add(b, " ", 1);
+}
+
 /* Text as PDF content: one BT…ET block per page, each item placed with Tm, its glyphs as
  * 2-byte CIDs. */
 static int S_paint_text(HPDF_Page page, double H, const NbPage *p, S_Face *faces)
@@ -297,12 +319,16 @@ static int S_paint_text(HPDF_Page page, double H, const NbPage *p, S_Face *faces
                 nb_buf_free(&b);
                 return 0;
             }
-            nb_buf_printf(&b, "/%s %.3f Tf\n", key, it->size);
+            nb_buf_printf(&b, "/%s ", key);
+            S_num(&b, it->size);
+            nb_buf_puts(&b, "Tf\n");
             cur_face = it->face, cur_size = it->size;
         }
-        if (it->char_space != cur_cs) nb_buf_printf(&b, "%.4f Tc\n", cur_cs = it->char_space);
-        if (it->hscale != cur_hs) nb_buf_printf(&b, "%.2f Tz\n", (cur_hs = it->hscale) * 100);
-        nb_buf_printf(&b, "1 0 0 1 %.3f %.3f Tm\n(", it->x, H - it->y);
+        if (it->char_space != cur_cs) S_num(&b, cur_cs = it->char_space), nb_buf_puts(&b, "Tc\n");
+        if (it->hscale != cur_hs) S_num(&b, (cur_hs = it->hscale) * 100), nb_buf_puts(&b, "Tz\n");
+        nb_buf_puts(&b, "1 0 0 1 ");
+        S_num(&b, it->x), S_num(&b, H - it->y);
+        nb_buf_puts(&b, "Tm\n(");
         /* the 2-byte CIDs as a literal string: half the bytes of hex to deflate */
         const char *q = it->text, *end = q + strlen(q);
         while (q < end) {
@@ -361,23 +387,31 @@ static int S_paint_images(HPDF_Doc pdf, HPDF_Page page, double H, const NbPage *
     return 1;
 }
 
-static void S_paint_rules(HPDF_Page page, double H, const NbPage *p)
+/* The table rules as one path per line width, written directly. */
+static int S_paint_rules(HPDF_Page page, double H, const NbPage *p)
 {
+    NbBuf b = {0};
     double width = -1;
     int open = 0;
     for (size_t i = 0; i < p->n; i++) {
         const NbItem *it = &p->items[i];
         if (it->kind != NB_IT_RULE) continue;
-        if (it->width != width) { /* one path per line width */
-            if (open) HPDF_Page_Stroke(page);
-            HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->width);
+        if (it->width != width) {
+            if (open) nb_buf_puts(&b, "S\n");
+            S_num(&b, it->width);
+            nb_buf_puts(&b, "w\n");
             width = it->width;
         }
-        HPDF_Page_MoveTo(page, (HPDF_REAL)it->x, (HPDF_REAL)(H - it->y));
-        HPDF_Page_LineTo(page, (HPDF_REAL)it->x1, (HPDF_REAL)(H - it->y1));
+        S_num(&b, it->x), S_num(&b, H - it->y), nb_buf_puts(&b, "m ");
+        S_num(&b, it->x1), S_num(&b, H - it->y1), nb_buf_puts(&b, "l\n");
         open = 1;
     }
-    if (open) HPDF_Page_Stroke(page);
+    if (open) nb_buf_puts(&b, "S\n");
+    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+    HPDF_STATUS st = b.len ? HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b.s, (HPDF_UINT)b.len)
+                           : HPDF_OK;
+    nb_buf_free(&b);
+    return st == HPDF_OK;
 }
 
 static void S_outline(HPDF_Doc pdf, const NbDoc *doc, HPDF_Page *pages, HPDF_Outline parent)
@@ -456,8 +490,8 @@ int nb_pdf_paint(NbPdfPainter *p, const NbDoc *const *docs, size_t ndocs, char *
             }
             HPDF_Page_SetWidth(pages[i], (HPDF_REAL)doc->w);
             HPDF_Page_SetHeight(pages[i], (HPDF_REAL)doc->h);
-            S_paint_rules(pages[i], doc->h, &doc->pages[i]);
-            ok = S_paint_text(pages[i], doc->h, &doc->pages[i], faces) &&
+            ok = S_paint_rules(pages[i], doc->h, &doc->pages[i]) &&
+                 S_paint_text(pages[i], doc->h, &doc->pages[i], faces) &&
                  S_paint_images(pdf, pages[i], doc->h, &doc->pages[i], &imgs, &nimgs);
         }
         if (ok && !p->err.error && doc->npages) {
