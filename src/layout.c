@@ -396,13 +396,14 @@ static void S_table_check(S_Ctx *c, const NbTableSpec *t, const NbYNode *at)
     for (size_t i = 0; i < t->ncells; i++) {
         const NbCellSpec *s = &t->cells[i];
         for (int r = s->row; r < s->row + s->rowspan; r++)
-            for (int k = s->col; k < s->col + s->colspan; k++) seen[(size_t)r * t->ncols + (size_t)k]++;
+            for (int k = s->col; k < s->col + s->colspan; k++) /* counts stop at 2: "twice or more" */
+                if (seen[(size_t)r * t->ncols + (size_t)k] < 2) seen[(size_t)r * t->ncols + (size_t)k]++;
     }
     for (size_t r = 0; r < nr; r++)
         for (size_t k = 0; k < t->ncols; k++)
             if (seen[r * t->ncols + k] != 1) {
-                char *m = nb_xasprintf("layout: table %s: grid slot row %zu col %zu is covered %d times",
-                                       t->key, r, k, seen[r * t->ncols + k]);
+                char *m = nb_xasprintf("layout: table %s: grid slot row %zu col %zu is covered %s",
+                                       t->key, r, k, seen[r * t->ncols + k] ? "more than once" : "by no cell");
                 S_err(c, at, m, NULL);
                 free(m);
                 free(seen);
