@@ -13,28 +13,23 @@ A paragraph's lines are found by matching the rendered lines' texts, joined, aga
 paragraph's text with whitespace removed. The last line printed is "N passed, N failed"; the exit
 status is non-zero on any failure.
 """
-import atexit
 import concurrent.futures
 import functools
-import html
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import unittest
 from collections import namedtuple
 
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_e2e import Word, parse_bbox_words, program, run, squash, workdir  # noqa: E402
 from test_grid import run_tests  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAMPLE = os.path.join(REPO, 'samples', 'dingdingmen-2023.yaml')
 LAYOUT = os.path.join(REPO, 'layouts', 'gov-info-disclosure-2021.yaml')
-TIMEOUT = 120
 
 # FORMAT.md §8: A4, margins top 37, bottom 35, left 28, right 26 mm; type area 156 × 225 mm;
 # 22 lines × 28 characters, first line of a paragraph indented 2 characters.
@@ -52,31 +47,15 @@ TOL_PITCH = 0.1                      # pt: line spacing
 
 PROSE_FIELDS = ('preamble', 'overview', 'problems', 'other_matters')
 
-Word = namedtuple('Word', 'x0 y0 x1 y1 text')
 Line = namedtuple('Line', 'page index x0 y0 x1 y1 text')   # page and index from 0
 
 
-def squash(text):
-    return re.sub(r'\s+', '', text or '')
 
 
-def program():
-    return os.environ.get('NIANBAO') or os.path.join(REPO, 'nianbao')
 
 
-@functools.lru_cache(maxsize=None)
-def workdir():
-    path = tempfile.mkdtemp(prefix='nianbao-para-')
-    if os.environ.get('NIANBAO_KEEP'):
-        print(f'outputs kept in {path}', file=sys.stderr)
-    else:
-        atexit.register(shutil.rmtree, path, True)
-    return path
 
 
-def run(args):
-    return subprocess.run(args, cwd=REPO, capture_output=True, timeout=TIMEOUT,
-                          encoding='utf-8', errors='replace')
 
 
 # ---------------------------------------------------------------- building reports
@@ -166,16 +145,6 @@ class Rendering:
         return f'{self.name} p{line.page + 1} line {line.index + 1} (y {line.y0:.1f})'
 
 
-def parse_bbox_words(xhtml):
-    pages = []
-    for page in re.findall(r'<page\b[^>]*>(.*?)</page>', xhtml, re.S):
-        words = []
-        for attrs, text in re.findall(r'<word\b([^>]*)>(.*?)</word>', page, re.S):
-            a = dict(re.findall(r'(\w+)="([^"]*)"', attrs))
-            words.append(Word(float(a['xMin']), float(a['yMin']), float(a['xMax']),
-                              float(a['yMax']), html.unescape(text)))
-        pages.append(words)
-    return pages
 
 
 def lines_of(page, words):
