@@ -298,50 +298,39 @@ static void test_no_end_marks(void **state)
     }
 }
 
+/* `piece` after `before` Han characters (from lo to hi), then more: it stays on one line. */
+static void S_expect_whole(const char *piece, size_t lo, size_t hi)
+{
+    for (size_t before = lo; before <= hi; before++) {
+        char *h = S_han(before), *tail = S_han(10);
+        char *para = nb_xasprintf("%s%s%s", h, piece, tail);
+        S_Set s;
+        S_break(&s, para, 0, NB_ALIGN_JUSTIFY);
+        int whole = 0;
+        for (size_t i = 0; i < s.n; i++)
+            if (strstr(s.text[i], piece)) whole = 1;
+        if (!whole) S_dump(&s);
+        assert_true(whole);
+        S_check_rules(&s, para, 0);
+        S_free(&s);
+        free(para);
+        free(h);
+        free(tail);
+    }
+}
+
 static void test_dash_ellipsis_unbroken(void **state)
 {
     (void)state;
-    static const char *const pairs[] = {"——", "……"};
-    for (size_t k = 0; k < 2; k++)
-        for (size_t before = 25; before <= 28; before++) {
-            char *h = S_han(before), *tail = S_han(10);
-            char *para = nb_xasprintf("%s%s%s", h, pairs[k], tail);
-            S_Set s;
-            S_break(&s, para, 0, NB_ALIGN_JUSTIFY);
-            int whole = 0;
-            for (size_t i = 0; i < s.n; i++)
-                if (strstr(s.text[i], pairs[k])) whole = 1;
-            if (!whole) S_dump(&s);
-            assert_true(whole);
-            S_check_rules(&s, para, 0);
-            S_free(&s);
-            free(para);
-            free(h);
-            free(tail);
-        }
+    S_expect_whole("——", 25, 28);
+    S_expect_whole("……", 25, 28);
 }
 
 static void test_latin_and_numbers_whole(void **state)
 {
     (void)state;
     static const char *const words[] = {"Nianbao", "2023", "12345", "HTML5", "0379-63218857"};
-    for (size_t w = 0; w < sizeof words / sizeof *words; w++)
-        for (size_t before = 22; before <= 28; before++) {
-            char *h = S_han(before), *tail = S_han(10);
-            char *para = nb_xasprintf("%s%s%s", h, words[w], tail);
-            S_Set s;
-            S_break(&s, para, 0, NB_ALIGN_JUSTIFY);
-            int whole = 0;
-            for (size_t i = 0; i < s.n; i++)
-                if (strstr(s.text[i], words[w])) whole = 1;
-            if (!whole) S_dump(&s);
-            assert_true(whole);
-            S_check_rules(&s, para, 0);
-            S_free(&s);
-            free(para);
-            free(h);
-            free(tail);
-        }
+    for (size_t w = 0; w < sizeof words / sizeof *words; w++) S_expect_whole(words[w], 22, 28);
 }
 
 /* A real paragraph (samples/chanhe-2023.yaml) with numbers, brackets, quotes, a title. */
