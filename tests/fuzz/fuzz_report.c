@@ -13,14 +13,7 @@
 #include "util.h"
 #include "yamltree.h"
 
-/* The consistency check (src/check.c). Included only when it is there, so that this
- * target builds on a tree without it. */
-#if defined(__has_include)
-#if __has_include("check.h")
 #include "check.h"
-#define NB_FUZZ_HAVE_CHECK 1
-#endif
-#endif
 
 #include "fuzz_common.h"
 
@@ -28,16 +21,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static NbLayout *S_layout;
-#ifdef NB_FUZZ_HAVE_CHECK
 static NbYDoc *S_prev_doc;   /* last year's report for the carry rules: a sample */
 static NbReport *S_prev;
-#endif
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     const char *argv0 = argc && *argc > 0 ? (*argv)[0] : NULL;
     S_layout = S_fuzz_official_layout(argv0);
-#ifdef NB_FUZZ_HAVE_CHECK
     char *root = S_fuzz_root(argv0);
     char *path = nb_xasprintf("%s/samples/chanhe-2023.yaml", root);
     NbDiag d = {0};
@@ -50,7 +40,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     nb_diag_free(&d);
     free(path);
     free(root);
-#endif
     return 0;
 }
 
@@ -63,10 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (r) {
             /* ---- the consistency check: nb_check_report (src/check.c) ----
              * Called as `nianbao check` calls it: on a report that loaded. */
-#ifdef NB_FUZZ_HAVE_CHECK
             nb_check_report(r, S_layout, &diag);
             if (S_prev) nb_check_previous(r, S_prev, S_layout, &diag);
-#endif
         }
         nb_report_free(r);
         nb_ydoc_free(doc);
