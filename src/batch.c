@@ -369,15 +369,8 @@ static char *S_summary_yaml(const NbLayout *l, NbReport **reps, size_t n, const 
     for (size_t fi = 0; fi < l->nfields; fi++) {
         const NbField *f = &l->fields[fi];
         if (f->computed) continue;
-        /* open the mappings on the way to this row */
-        const char *p = f->path;
-        int depth = 0;
-        for (const char *dot; (dot = strchr(p, '.')); p = dot + 1, depth++) {
-            size_t plen = (size_t)(dot - f->path);
-            if (strncmp(prev, f->path, plen) != 0 || prev[plen] != '.')
-                nb_buf_printf(&b, "%*s%.*s:\n", depth * 2, "", (int)(dot - p), p);
-        }
-        nb_buf_printf(&b, "%*s%s: [", depth * 2, "", p);
+        nb_layout_row_key(&b, prev, f->path);
+        nb_buf_puts(&b, "[");
         for (int k = 0; k < f->count; k++) {
             double s = 0;
             for (size_t i = 0; i < n; i++) s += reps[i]->rows[fi].vals[k].v;

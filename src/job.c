@@ -13,7 +13,6 @@
 #include "report.h"
 #include "yamltree.h"
 
-#define S_DEFAULT_LAYOUT "gov-info-disclosure-2021"
 #define S_CACHE 4
 
 /* A layout and its fonts, loaded once per worker. */
@@ -48,13 +47,6 @@ void nb_worker_free(NbWorker *w)
     }
     nb_pdf_painter_free(w->painter);
     free(w);
-}
-
-static char *S_layout_path(const char *data, const char *id)
-{
-    if (strchr(id, '/') || (strlen(id) > 5 && strcmp(id + strlen(id) - 5, ".yaml") == 0))
-        return nb_xstrdup(id);
-    return nb_xasprintf("%s/layouts/%s.yaml", data, id);
 }
 
 /* The layout at path, loaded (and set for the paper) once. */
@@ -108,7 +100,7 @@ static NbReport *S_load(NbWorker *w, const char *input, const char *text, size_t
         return NULL;
     }
     const char *id = w->o.layout ? w->o.layout : nb_report_layout_id(doc);
-    char *lpath = S_layout_path(w->o.data_dir, id ? id : S_DEFAULT_LAYOUT);
+    char *lpath = nb_layout_path(w->o.data_dir, id ? id : NB_DEFAULT_LAYOUT);
     S_Loaded *c = S_layout(w, lpath, diag);
     free(lpath);
     if (!c) {

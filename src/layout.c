@@ -300,12 +300,13 @@ int nb_layout_field(const NbLayout *l, const char *path)
 }
 
 /* Fields whose path is `path` or lies under it. */
-static size_t S_fields_under(const NbLayout *l, const char *path, int *out, size_t max)
+static size_t S_fields_under(const NbLayout *l, const char *path, int *out, size_t max,
+                             int computed)
 {
     size_t n = 0, len = strlen(path);
     for (size_t i = 0; i < l->nfields && n < max; i++) {
         const char *p = l->fields[i].path;
-        if (l->fields[i].computed) continue;
+        if (l->fields[i].computed && !computed) continue;
         if (strncmp(p, path, len) == 0 && (p[len] == 0 || p[len] == '.')) out[n++] = (int)i;
     }
     return n;
@@ -339,7 +340,7 @@ static void S_data(S_Ctx *c, const NbYNode *root)
         for (size_t j = 0; j < sum->n; j++) {
             const NbYNode *p = sum->items[j];
             size_t got = p->kind == NB_Y_SCALAR
-                             ? S_fields_under(l, p->str, f->sum + f->nsum, l->nfields - f->nsum)
+                             ? S_fields_under(l, p->str, f->sum + f->nsum, l->nfields - f->nsum, 0)
                              : 0;
             if (!got) S_err(c, p, "layout: sum names no data row", p->str);
             f->nsum += got;
@@ -542,14 +543,8 @@ static char *S_str(S_Ctx *c, const NbYNode *root, const char *key)
  * included: when the data gives them, they are checked like any other. */
 static size_t S_rule_fields(const NbLayout *l, const char *path, int **out)
 {
-    size_t n = 0, len = strlen(path);
     *out = nb_xcalloc(l->nfields + 1, sizeof **out);
-    for (size_t i = 0; i < l->nfields; i++) {
-        const char *p = l->fields[i].path;
-        if (strncmp(p, path, len) == 0 && (p[len] == 0 || p[len] == '.'))
-            (*out)[n++] = (int)i;
-    }
-    return n;
+    return S_fields_under(l, path, *out, l->nfields, 1);
 }
 
 /* A list of rows (a path or a list of paths) into fields[]; 0 on error (reported). */
@@ -761,6 +756,25 @@ const char *nb_layout_column_label(const NbLayout *l, int field, int index)
         best = c->text, best_row = c->row;
     }
     return best;
+}
+
+void nb_layout_row_key(NbBuf *b, const char *prev, const char *path)
+{
+    const char *p = path;
+    int depth = 0;
+    for (const char *dot; (dot = strchr(p, '.')); p = dot + 1, depth++) {
+        size_t plen = (size_t)(dot - path);
+        if (strncmp(prev, path, plen) != 0 || prev[plen] != '.')
+            nb_buf_printf(b, "%*s%.*s:\n", depth * 2, "", (int)(dot - p), p);
+    }
+    nb_buf_printf(b, "%*s%s: ", depth * 2, "", p);
+}
+
+char *nb_layout_path(const char *data_dir, const char *id)
+{
+    size_t n = strlen(id);
+    if (strchr(id, '/') || (n > 5 && strcmp(id + n - 5, ".yaml") == 0)) return nb_xstrdup(id);
+    return nb_xasprintf("%s/layouts/%s.yaml", data_dir, id);
 }
 
 NbLayout *nb_layout_load(const char *path, NbDiag *diag)

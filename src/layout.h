@@ -141,6 +141,12 @@ typedef struct {
     size_t nrules;
 } NbLayout;
 
+#define NB_DEFAULT_LAYOUT "gov-info-disclosure-2021"
+
+/* The file of a layout given by id (data_dir/layouts/ID.yaml) or by path (it has a '/' or
+ * ends in .yaml). */
+char *nb_layout_path(const char *data_dir, const char *id);
+
 /* Load a layout from a file. Returns NULL with diagnostics on error. */
 NbLayout *nb_layout_load(const char *path, NbDiag *diag);
 void nb_layout_free(NbLayout *l);
@@ -152,6 +158,9 @@ void nb_layout_scale(NbLayout *l, double factor);
 void nb_layout_fit_paper(NbLayout *l, double w, double h);
 
 int nb_layout_field(const NbLayout *l, const char *path);   /* -1 if absent */
+/* Writing a row as report YAML after the row `prev` ("" first): the mapping keys that open
+ * on the way to `path`, then "<indent><last key>: ". */
+void nb_layout_row_key(NbBuf *b, const char *prev, const char *path);
 /* Where a row's value is printed: the table and the grid column; 0 when nowhere. */
 int nb_layout_value_cell(const NbLayout *l, int field, int index, const NbTableSpec **table,
                          int *col);

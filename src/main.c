@@ -110,13 +110,6 @@ static char *S_data_dir(void)
     return nb_xstrdup(NB_DATADIR);
 }
 
-static char *S_layout_path(const char *data, const char *id)
-{
-    if (strchr(id, '/') || (strlen(id) > 5 && strcmp(id + strlen(id) - 5, ".yaml") == 0))
-        return nb_xstrdup(id);
-    return nb_xasprintf("%s/layouts/%s.yaml", data, id);
-}
-
 static char *S_default_out(const char *input)
 {
     size_t n = strlen(input);
@@ -176,7 +169,7 @@ static int S_check(const S_Opts *o, const char *data)
 static int S_template(const S_Opts *o, const char *data)
 {
     NbDiag diag = {0};
-    char *path = S_layout_path(data, o->layout ? o->layout : "gov-info-disclosure-2021");
+    char *path = nb_layout_path(data, o->layout ? o->layout : NB_DEFAULT_LAYOUT);
     NbLayout *l = nb_layout_load(path, &diag);
     free(path);
     if (!l) {
@@ -206,15 +199,10 @@ static int S_template(const S_Opts *o, const char *data)
             int fi = t->cells[i].field;
             if (fi < 0 || t->cells[i].index != 0 || l->fields[fi].computed) continue;
             const NbField *f = &l->fields[fi];
-            /* print the mapping keys that open up to this field */
-            const char *p = f->path;
-            int depth = 0;
-            for (const char *dot; (dot = strchr(p, '.')); p = dot + 1, depth++) {
-                size_t plen = (size_t)(dot - f->path);
-                if (strncmp(prev, f->path, plen) != 0 || (prev[plen] != '.'))
-                    printf("%*s%.*s:\n", depth * 2, "", (int)(dot - p), p);
-            }
-            printf("%*s%s: ", depth * 2, "", p);
+            NbBuf key = {0};
+            nb_layout_row_key(&key, prev, f->path);
+            fputs(key.s, stdout);
+            nb_buf_free(&key);
             if (f->count == 1) printf("0");
             else {
                 printf("[");
