@@ -23,29 +23,29 @@ static NbMark S_mark(const S_Parse *p, yaml_mark_t m)
     return r;
 }
 
-size_t nb_ydoc_offset(const NbYDoc *doc, NbMark at)
+/* The byte offset of a 1-based line and character column in data; len when beyond. */
+static size_t S_offset(const char *data, size_t len, NbMark at)
 {
     size_t i = 0;
-    for (int line = 1; line < at.line && i < doc->len; i++)
-        if (doc->src[i] == '\n') line++;
-    for (int col = 1; col < at.col && i < doc->len && doc->src[i] != '\n'; col++) {
+    for (int line = 1; line < at.line && i < len; i++)
+        if (data[i] == '\n') line++;
+    for (int col = 1; col < at.col && i < len && data[i] != '\n'; col++) {
         i++;
-        while (i < doc->len && ((unsigned char)doc->src[i] & 0xC0) == 0x80) i++;
+        while (i < len && ((unsigned char)data[i] & 0xC0) == 0x80) i++;
     }
     return i;
+}
+
+size_t nb_ydoc_offset(const NbYDoc *doc, NbMark at)
+{
+    return S_offset(doc->src, doc->len, at);
 }
 
 /* The byte at a 1-based line and character column, or 0. */
 static char S_char_at(const S_Parse *p, NbMark at)
 {
-    size_t i = 0;
-    for (int line = 1; line < at.line && i < p->len; i++)
-        if (p->data[i] == '\n') line++;
-    for (int col = 1; i < p->len && p->data[i] != '\n'; i++) {
-        if (((unsigned char)p->data[i] & 0xC0) == 0x80) continue;
-        if (col++ == at.col) return p->data[i];
-    }
-    return 0;
+    size_t i = S_offset(p->data, p->len, at);
+    return i < p->len && p->data[i] != '\n' ? p->data[i] : 0;
 }
 
 static void S_node_free(NbYNode *n)
