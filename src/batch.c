@@ -30,9 +30,7 @@ typedef struct {
 
 static int S_is_report(const char *name)
 {
-    size_t n = strlen(name);
-    return name[0] != '.' && ((n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
-                              (n > 4 && strcmp(name + n - 4, ".yml") == 0));
+    return name[0] != '.' && nb_yaml_ext(name) > 0;
 }
 
 static int S_cmp(const void *a, const void *b)
@@ -82,9 +80,7 @@ static void S_outputs(S_Items *it, const char *outdir)
     for (size_t i = 0; i < it->n; i++) {
         const char *base = strrchr(it->items[i].input, '/');
         base = base ? base + 1 : it->items[i].input;
-        size_t len = strlen(base);
-        if (len > 5 && strcmp(base + len - 5, ".yaml") == 0) len -= 5;
-        else if (len > 4 && strcmp(base + len - 4, ".yml") == 0) len -= 4;
+        size_t len = strlen(base) - nb_yaml_ext(base);
         char *stem = len && !(len <= 2 && base[0] == '.') ? nb_xstrndup(base, len) : nb_xstrdup("report");
         char *out = nb_xasprintf("%s/%s.pdf", outdir, stem);
         for (int k = 2;; k++) {

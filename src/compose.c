@@ -1,67 +1,31 @@
 #include "compose.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "text.h"
 
 typedef struct {
     const NbReport *r;
     const NbLayout *l;
-    NbFonts *fonts;
     NbBlocks *out;
-    NbDiag *diag;
-    int ok;
 } S_Ctx;
 
-/* Every character must be drawable: in the BMP and in some font of the role. A problem is
- * reported where the character is in the file (src), or at `at` for the layout's own text;
- * `checked_role` >= 0: the text was already checked in that role; only what this role
- * lacks besides is reported. */
-static void S_cover(S_Ctx *c, const char *text, int role, const NbSrcText *src, NbMark at,
-                    const char *where, int checked_role)
+static int S_role(const S_Ctx *c, int style)
 {
-    const char *p = text, *end = text + strlen(text);
-    int line = 0, paragraphs = strchr(text, '\n') != NULL;
-    while (p < end) {
-        const char *ch = p;
-        uint32_t cp = nb_utf8_next(&p, end);
-        if (cp == '\n') {
-            line++;
-            continue;
-        }
-        const char *why = NULL;
-        int seen = checked_role >= 0 && (cp > 0xFFFF || cp < 0x20 ||
-                                         nb_fonts_face(c->fonts, checked_role, cp) < 0);
-        if (seen) continue;
-        if (cp > 0xFFFF)
-            why = "is beyond U+FFFF, which the PDF library cannot draw; replace it with a common form";
-        else if (cp < 0x20) why = "is a control character; remove it";
-        else if (nb_fonts_face(c->fonts, role, cp) < 0)
-            why = "is in none of the installed fonts; replace it, or add a font that has it "
-                  "(fonts/ or --fonts DIR)";
-        if (!why) continue;
-        int nth = 0; /* the same character earlier in the text */
-        for (const char *q = text; q < ch; q++) nth += !memcmp(q, ch, (size_t)(p - ch));
-        NbMark here = src ? nb_report_locate(src, ch, (size_t)(p - ch), nth) : at;
-        NbBuf shown = {0};
-        if (cp >= 0x20) nb_utf8_put(&shown, cp);
-        NbBuf place = {0};
-        nb_buf_puts(&place, where);
-        if (paragraphs) nb_buf_printf(&place, ", paragraph %d", line + 1);
-        nb_diag_add(c->diag, NB_ERROR, here, "%s: the character %s (U+%04X) %s", place.s,
-                    shown.s ? shown.s : "", cp, why);
-        nb_buf_free(&shown);
-        nb_buf_free(&place);
-        c->ok = 0;
-    }
+    return style >= 0 ? c->l->styles[style].font_role : -1;
 }
 
-static NbBlock *S_text_block(S_Ctx *c, NbBlockType type, NbStyleId style, const char *text)
+/* The layout's own text: a problem with it is reported at the layout file. */
+static void S_cover_layout(S_Ctx *c, const char *text, int style)
+{
+    nb_blocks_cover(c->out, text, S_role(c, style), NULL, (NbMark){c->l->file, 0, 0}, "layout", -1);
+}
+
+static NbBlock *S_text_block(S_Ctx *c, NbBlockType type, int style, const char *text)
 {
     NbBlock *b = nb_blocks_add(c->out, type, style);
     b->owned[0] = nb_xstrdup(text);
-    b->spans[0] = (NbSpan){b->owned[0], c->l->styles[style].font_role};
+    b->spans[0] = (NbSpan){b->owned[0], S_role(c, style)};
     b->nspans = 1;
     return b;
 }
@@ -81,7 +45,9 @@ static size_t S_runin_prefix(const char *p)
     return i > 3 && strncmp(p + i, "）", 3) == 0 ? i + 3 : 0;
 }
 
-static void S_paragraph(S_Ctx *c, const char *para)
+/* One paragraph: （一）…。 runs in in the heading style, a short （一）… line alone is a
+ * heading, anything else is body text. */
+static void S_paragraph(S_Ctx *c, const NbBlockSpec *s, const char *para)
 {
     size_t pre = S_runin_prefix(para);
     const char *stop = pre ? strstr(para + pre, "。") : NULL;
@@ -89,96 +55,114 @@ static void S_paragraph(S_Ctx *c, const char *para)
     for (const char *q = para; *q && (!stop || q < stop); q++) chars += ((unsigned char)*q & 0xC0) != 0x80;
     if (pre && !stop && chars <= 24) {
         /* a short line on its own: a level-2 heading */
-        S_text_block(c, NB_B_PARA, NB_ST_HEADING2, para);
+        S_text_block(c, NB_B_PARA, s->heading_style, para);
         return;
     }
     if (pre && stop && chars <= 30) {
-        NbBlock *b = nb_blocks_add(c->out, NB_B_PARA, NB_ST_BODY);
+        NbBlock *b = nb_blocks_add(c->out, NB_B_PARA, s->style);
         size_t hl = (size_t)(stop - para) + 3;
         b->owned[0] = nb_xstrndup(para, hl);
         b->owned[1] = nb_xstrdup(para + hl);
-        b->spans[0] = (NbSpan){b->owned[0], c->l->styles[NB_ST_HEADING2].font_role};
-        b->spans[1] = (NbSpan){b->owned[1], c->l->styles[NB_ST_BODY].font_role};
+        b->spans[0] = (NbSpan){b->owned[0], S_role(c, s->heading_style)};
+        b->spans[1] = (NbSpan){b->owned[1], S_role(c, s->style)};
         b->nspans = 2;
         return;
     }
-    S_text_block(c, NB_B_PARA, NB_ST_BODY, para);
+    S_text_block(c, NB_B_PARA, s->style, para);
 }
 
-static void S_prose(S_Ctx *c, const char *key)
+/* A prose field of the report, paragraph by paragraph. */
+static void S_prose(S_Ctx *c, const NbBlockSpec *s)
 {
-    const NbProse *p = nb_report_prose(c->r, key);
+    const NbProse *p = nb_report_prose(c->r, s->text);
     if (!p) return;
-    char *where = nb_xasprintf("%s", key);
-    S_cover(c, p->text, c->l->styles[NB_ST_BODY].font_role, &p->src, p->mark, where, -1);
-    free(where);
-    char *copy = nb_xstrdup(p->text);
-    char *save = NULL;
-    for (char *para = strtok_r(copy, "\n", &save); para; para = strtok_r(NULL, "\n", &save))
-        S_paragraph(c, para);
-    free(copy);
+    nb_blocks_cover(c->out, p->text, S_role(c, s->style), &p->src, p->mark, s->text, -1);
+    for (const char *para = p->text; *para;) {
+        size_t n = strcspn(para, "\n");
+        if (n) {
+            char *one = nb_xstrndup(para, n);
+            S_paragraph(c, s, one);
+            free(one);
+        }
+        para += n + (para[n] == '\n');
+    }
 }
 
-static void S_table(S_Ctx *c, const NbTableSpec *t)
+/* A table: the layout's grid, its number cells filled with the report's figures. */
+static void S_table(S_Ctx *c, const NbBlockSpec *s)
 {
-    NbCellIn *cells = nb_xcalloc(t->ncells, sizeof *cells);
-    int role = c->l->styles[NB_ST_TABLE].font_role;
+    const NbTableSpec *t = &c->l->tables[s->table];
+    NbBlock *b = nb_blocks_add(c->out, NB_B_TABLE, s->style);
+    NbTableIn *in = &b->table;
+    *in = (NbTableIn){t->key, t->section, t->col_width, t->ncols,
+                      nb_xcalloc(t->ncells ? t->ncells : 1, sizeof *in->cells), t->ncells,
+                      t->header_rows};
     for (size_t i = 0; i < t->ncells; i++) {
-        const NbCellSpec *s = &t->cells[i];
-        NbCellIn *in = &cells[i];
-        in->row = s->row, in->col = s->col, in->rowspan = s->rowspan, in->colspan = s->colspan;
-        if (s->field >= 0) {
-            in->text = c->r->rows[s->field].vals[s->index].text;
-            in->number = 1;
-            in->align = t->number_align;
+        const NbCellSpec *cs = &t->cells[i];
+        NbCellIn *cell = &in->cells[i];
+        *cell = (NbCellIn){cs->row, cs->col, cs->rowspan, cs->colspan, NULL, NB_ALIGN_LEFT, 0};
+        if (cs->field >= 0) {
+            cell->text = c->r->rows[cs->field].vals[cs->index].text;
+            cell->number = 1;
+            cell->align = t->number_align;
         } else {
-            in->text = s->text;
-            in->align = s->row < t->header_rows ? t->header_align : t->label_align;
-            S_cover(c, s->text, role, NULL, (NbMark){c->l->file, 0, 0}, "layout", -1);
+            cell->text = cs->text;
+            cell->align = cs->row < t->header_rows ? t->header_align : t->label_align;
+            S_cover_layout(c, cs->text, s->style);
         }
     }
-    NbBlock *b = nb_blocks_add(c->out, NB_B_TABLE, NB_ST_TABLE);
-    double width = c->l->page_w - c->l->margin_left - c->l->margin_right;
-    b->table = nb_table_new(c->fonts, &c->l->styles[NB_ST_TABLE], t->key, t->section, t->col_width,
-                            t->ncols, cells, t->ncells, t->header_rows, width);
-    free(cells);
 }
 
 static char *S_date(const NbLayout *l, int y, int m, int d)
 {
-    NbBuf b = {0};
-    for (const char *p = l->date_format; *p;) {
-        if (strncmp(p, "{y}", 3) == 0) nb_buf_printf(&b, "%d", y), p += 3;
-        else if (strncmp(p, "{m}", 3) == 0) nb_buf_printf(&b, "%d", m), p += 3;
-        else if (strncmp(p, "{d}", 3) == 0) nb_buf_printf(&b, "%d", d), p += 3;
-        else nb_buf_add(&b, p++, 1);
-    }
-    return b.s ? b.s : nb_xstrdup("");
+    char ys[16], ms[16], ds[16];
+    snprintf(ys, sizeof ys, "%d", y), snprintf(ms, sizeof ms, "%d", m), snprintf(ds, sizeof ds, "%d", d);
+    static const char *const names[] = {"y", "m", "d"};
+    const char *values[] = {ys, ms, ds};
+    return nb_expand(l->date_format, names, values, 3);
 }
 
-int nb_compose(const NbReport *r, const NbLayout *l, NbFonts *fonts, NbBlocks *out, NbDiag *diag)
+/* The first block of a kind in the layout's document, or NULL. */
+static const NbBlockSpec *S_first(const NbLayout *l, NbBlockKind kind)
 {
-    S_Ctx c = {r, l, fonts, out, diag, 1};
+    for (size_t i = 0; i < l->nblocks; i++)
+        if (l->blocks[i].kind == kind) return &l->blocks[i];
+    return NULL;
+}
+
+/* The agency and the title must be drawable: the agency in the signature's font, the
+ * title (or the agency, when the title is made from it) in the title's. */
+static void S_cover_names(S_Ctx *c)
+{
+    const NbReport *r = c->r;
+    const NbBlockSpec *sig = S_first(c->l, NB_BLK_SIGNATURE), *title = S_first(c->l, NB_BLK_TITLE);
     NbMark top = {r->file, 1, 1};
-    int sig = l->styles[NB_ST_SIGNATURE].font_role, title = l->styles[NB_ST_TITLE].font_role;
-    S_cover(&c, r->agency, sig, &r->agency_src, top, "agency", -1);
+    int sig_role = sig ? S_role(c, sig->style) : -1;
+    if (sig) nb_blocks_cover(c->out, r->agency, sig_role, &r->agency_src, top, "agency", -1);
+    if (!title) return;
     if (r->title_src.src)
-        S_cover(&c, r->title, title, &r->title_src, top, "title", -1);
+        nb_blocks_cover(c->out, r->title, S_role(c, title->style), &r->title_src, top, "title", -1);
     else /* the title is made from the agency: its characters in the title's fonts */
-        S_cover(&c, r->agency, title, &r->agency_src, top, "agency (in the title)", sig);
-    S_text_block(&c, NB_B_TITLE, NB_ST_TITLE, r->title);
+        nb_blocks_cover(c->out, r->agency, S_role(c, title->style), &r->agency_src, top,
+                        "agency (in the title)", sig_role);
+}
+
+void nb_compose(const NbReport *r, const NbLayout *l, NbBlocks *out)
+{
+    S_Ctx c = {r, l, out};
+    S_cover_names(&c);
     for (size_t i = 0; i < l->nblocks; i++) {
         const NbBlockSpec *s = &l->blocks[i];
         switch (s->kind) {
+        case NB_BLK_TITLE: S_text_block(&c, NB_B_TITLE, s->style, r->title); break;
         case NB_BLK_HEADING:
-            S_cover(&c, s->text, l->styles[NB_ST_HEADING1].font_role, NULL, (NbMark){l->file, 0, 0},
-                    "layout", -1);
-            S_text_block(&c, NB_B_HEADING, NB_ST_HEADING1, s->text);
+            S_cover_layout(&c, s->text, s->style);
+            S_text_block(&c, NB_B_HEADING, s->style, s->text)->level = s->level;
             break;
-        case NB_BLK_PROSE: S_prose(&c, s->text); break;
-        case NB_BLK_TABLE: S_table(&c, &l->tables[s->table]); break;
+        case NB_BLK_PROSE: S_prose(&c, s); break;
+        case NB_BLK_TABLE: S_table(&c, s); break;
         case NB_BLK_SIGNATURE: {
-            NbBlock *b = nb_blocks_add(out, NB_B_SIGNATURE, NB_ST_SIGNATURE);
+            NbBlock *b = nb_blocks_add(out, NB_B_SIGNATURE, s->style);
             b->name = nb_xstrdup(r->agency);
             if (r->has_date) b->date = S_date(l, r->date_y, r->date_m, r->date_d);
             if (r->seal_image.w) b->seal = &r->seal_image;
@@ -186,5 +170,4 @@ int nb_compose(const NbReport *r, const NbLayout *l, NbFonts *fonts, NbBlocks *o
         }
         }
     }
-    return c.ok;
 }

@@ -1,12 +1,13 @@
 /* Report × Layout → blocks: the title, the layout's headings, the report's paragraphs
- * (with run-in headings), the tables filled from the data, and the signature. */
+ * (with run-in headings), the tables filled from the data, and the signature. Knows no
+ * font and measures nothing: what must be drawable is listed for the typesetter. */
 #ifndef NB_COMPOSE_H
 #define NB_COMPOSE_H
 
-#include "flow.h"
+#include "blocks.h"
+#include "layout.h"
 #include "report.h"
 
-/* Returns 0 (with diagnostics) if some text cannot be set, e.g. a character no font has. */
-int nb_compose(const NbReport *r, const NbLayout *l, NbFonts *fonts, NbBlocks *out, NbDiag *diag);
+void nb_compose(const NbReport *r, const NbLayout *l, NbBlocks *out);
 
 #endif

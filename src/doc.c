@@ -69,10 +69,10 @@ void nb_doc_image(NbDoc *d, size_t page, const NbImage *img, double x0, double y
     it->x = x0, it->y = y0, it->x1 = x1, it->y1 = y1;
 }
 
-void nb_doc_outline(NbDoc *d, const char *title, size_t page, double y)
+void nb_doc_outline(NbDoc *d, const char *title, int level, size_t page, double y)
 {
     nb_grow(&d->outline, &d->ocap, d->noutline + 1, sizeof *d->outline);
-    d->outline[d->noutline++] = (NbOutline){nb_xstrdup(title), page, y};
+    d->outline[d->noutline++] = (NbOutline){nb_xstrdup(title), level > 0 ? level : 1, page, y};
 }
 
 void nb_doc_free(NbDoc *d)

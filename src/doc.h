@@ -27,6 +27,7 @@ typedef struct {
 
 typedef struct {
     char *title;
+    int level;       /* from 1: a level-2 entry sits under the level-1 entry before it */
     size_t page;
     double y;
 } NbOutline;
@@ -65,7 +66,7 @@ void nb_doc_rule(NbDoc *d, size_t page, double x0, double y0, double x1, double 
  * document keeps its own copy. */
 void nb_doc_image(NbDoc *d, size_t page, const NbImage *img, double x0, double y0, double x1,
                   double y1);
-void nb_doc_outline(NbDoc *d, const char *title, size_t page, double y);
+void nb_doc_outline(NbDoc *d, const char *title, int level, size_t page, double y);
 void nb_doc_free(NbDoc *d);
 /* Write the cell boxes as JSON (see tests/test_e2e.py). Returns 0 on failure. */
 int nb_doc_dump_boxes(const NbDoc *d, const char *path);

@@ -1,41 +1,68 @@
 #include "flow.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define S_ASCENT 0.88
+#include "table.h"
+#include "text.h"
 
 typedef struct {
     const NbLayout *l;
     NbFonts *fonts;
     NbDoc *doc;
     size_t page;
-    double y;       /* top of the next line */
+    double y;         /* top of the next line */
     double measure;
+    NbTable **tables; /* per block: its table, measured (NULL for other blocks) */
 } S_Flow;
 
-NbBlock *nb_blocks_add(NbBlocks *bs, NbBlockType type, NbStyleId style)
+/* The characters of one piece of text that no font of its role has, each an error where
+ * it is written. */
+static int S_cover(const NbCoverage *cv, NbFonts *fonts, NbDiag *diag)
 {
-    nb_grow(&bs->b, &bs->cap, bs->n + 1, sizeof *bs->b);
-    NbBlock *b = &bs->b[bs->n++];
-    memset(b, 0, sizeof *b);
-    b->type = type;
-    b->style = style;
-    return b;
+    const char *text = cv->text, *p = text, *end = text + strlen(text);
+    int line = 0, paragraphs = strchr(text, '\n') != NULL, ok = 1;
+    while (p < end) {
+        const char *ch = p;
+        uint32_t cp = nb_utf8_next(&p, end);
+        if (cp == '\n') {
+            line++;
+            continue;
+        }
+        int seen = cv->checked_role >= 0 && (cp > 0xFFFF || cp < 0x20 ||
+                                              nb_fonts_face(fonts, cv->checked_role, cp) < 0);
+        if (seen) continue;
+        const char *why = NULL;
+        if (cp > 0xFFFF)
+            why = "is beyond U+FFFF, which the PDF library cannot draw; replace it with a common form";
+        else if (cp < 0x20) why = "is a control character; remove it";
+        else if (nb_fonts_face(fonts, cv->role, cp) < 0)
+            why = "is in none of the installed fonts; replace it, or add a font that has it "
+                  "(fonts/ or --fonts DIR)";
+        if (!why) continue;
+        int nth = 0; /* the same character earlier in the text */
+        for (const char *q = text; q < ch; q++) nth += !memcmp(q, ch, (size_t)(p - ch));
+        NbMark here = cv->src ? nb_report_locate(cv->src, ch, (size_t)(p - ch), nth) : cv->at;
+        NbBuf shown = {0}, place = {0};
+        if (cp >= 0x20) nb_utf8_put(&shown, cp);
+        nb_buf_puts(&place, cv->where);
+        if (paragraphs) nb_buf_printf(&place, ", paragraph %d", line + 1);
+        nb_diag_add(diag, NB_ERROR, here, "%s: the character %s (U+%04X) %s", place.s,
+                    shown.s ? shown.s : "", cp, why);
+        nb_buf_free(&shown);
+        nb_buf_free(&place);
+        ok = 0;
+    }
+    return ok;
 }
 
-void nb_blocks_free(NbBlocks *bs)
+int nb_flow_cover(const NbBlocks *bs, NbFonts *fonts, NbDiag *diag)
 {
-    for (size_t i = 0; i < bs->n; i++) {
-        free(bs->b[i].owned[0]);
-        free(bs->b[i].owned[1]);
-        free(bs->b[i].name);
-        free(bs->b[i].date);
-        nb_table_free(bs->b[i].table);
-    }
-    free(bs->b);
-    memset(bs, 0, sizeof *bs);
+    int ok = 1;
+    for (size_t i = 0; i < bs->ncover; i++) ok &= S_cover(&bs->cover[i], fonts, diag);
+    return ok;
 }
 
 static double S_bottom(const S_Flow *f) { return f->doc->ta_y1; }
@@ -46,7 +73,7 @@ static void S_new_page(S_Flow *f)
     f->y = f->doc->ta_y0;
 }
 
-static double S_pitch(const S_Flow *f, NbStyleId id)
+static double S_pitch(const S_Flow *f, int id)
 {
     const NbStyle *st = &f->l->styles[id];
     return st->leading > 0 ? st->leading : f->l->pitch;
@@ -62,7 +89,7 @@ static void S_snap(S_Flow *f)
 
 static void S_line(S_Flow *f, const NbLine *L, const NbStyle *st, double pitch, double x0)
 {
-    double base = f->y + (pitch - st->size) / 2 + S_ASCENT * st->size;
+    double base = nb_baseline(f->y, pitch, st->size);
     for (size_t r = 0; r < L->n; r++) nb_doc_run(f->doc, f->page, &L->runs[r], st->size, x0, base);
     f->y += pitch;
 }
@@ -118,12 +145,12 @@ static size_t S_table_min(const NbTable *t)
 }
 
 /* Height of what must stay with a heading: two lines of text or a table's head. */
-static double S_keep_height(const S_Flow *f, const NbBlock *next)
+static double S_keep_height(const S_Flow *f, const NbBlock *b0, const NbBlock *next)
 {
     if (!next) return 0;
     if (next->type == NB_B_TABLE) {
-        const NbTable *t = next->table;
-        return f->l->styles[NB_ST_TABLE].space_before + nb_table_page_height(t, 0, S_table_min(t));
+        const NbTable *t = f->tables[next - b0];
+        return f->l->styles[next->style].space_before + nb_table_page_height(t, 0, S_table_min(t));
     }
     if (next->type == NB_B_PARA) { /* the lines S_para would leave on this page at least */
         NbLines lines;
@@ -135,30 +162,27 @@ static double S_keep_height(const S_Flow *f, const NbBlock *next)
     return S_pitch(f, next->style);
 }
 
-static void S_heading(S_Flow *f, const NbBlock *b, const NbBlock *next)
+static void S_heading(S_Flow *f, const NbBlock *b0, const NbBlock *b, const NbBlock *next)
 {
     const NbStyle *st = &f->l->styles[b->style];
     double pitch = S_pitch(f, b->style);
     NbLines lines;
     S_break(f, b, &lines);
-    double need = (double)lines.n * pitch + S_keep_height(f, next);
+    double need = (double)lines.n * pitch + S_keep_height(f, b0, next);
     if (f->y + need > S_bottom(f) + 1e-6 && f->y > f->doc->ta_y0) S_new_page(f);
-    nb_doc_outline(f->doc, b->spans[0].text, f->page, f->y);
+    nb_doc_outline(f->doc, b->spans[0].text, b->level, f->page, f->y);
     for (size_t i = 0; i < lines.n; i++) S_line(f, &lines.lines[i], st, pitch, f->doc->ta_x0);
     nb_lines_free(&lines);
 }
 
 /* Is a title break before text[at] between words? Without a dictionary: before a number
- * (the year), or after a character that ends a unit's name (…办事处, …人民政府, …局). */
-static int S_word_boundary(const char *text, size_t at)
+ * (the year), or after what ends a unit's name (the layout's title_breaks: …办事处, …局). */
+static int S_word_boundary(const NbLayout *l, const char *text, size_t at)
 {
-    static const char *const ends[] = {"处", "府", "局", "委", "会", "院", "厅", "部", "室",
-                                       "区", "县", "市", "镇", "乡", "村", "所", "站", "心",
-                                       "司", "馆", "队", "办"};
     if (text[at] >= '0' && text[at] <= '9') return 1;
-    for (size_t k = 0; k < sizeof ends / sizeof *ends; k++) {
-        size_t n = strlen(ends[k]);
-        if (at >= n && memcmp(text + at - n, ends[k], n) == 0) return 1;
+    for (size_t k = 0; k < l->ntitle_breaks; k++) {
+        size_t n = strlen(l->title_breaks[k]);
+        if (at >= n && memcmp(text + at - n, l->title_breaks[k], n) == 0) return 1;
     }
     return 0;
 }
@@ -174,8 +198,7 @@ static char *S_title_balanced(S_Flow *f, const char *text, int role, double size
         const char *at = p;
         uint32_t prev = 0, cp;
         if (at > text) {
-            const char *q = at - 1;
-            while (q > text && ((unsigned char)*q & 0xC0) == 0x80) q--;
+            const char *q = nb_utf8_prev(text, at);
             prev = nb_utf8_next(&q, end);
         }
         cp = nb_utf8_next(&p, end);
@@ -194,7 +217,7 @@ static char *S_title_balanced(S_Flow *f, const char *text, int role, double size
         nb_lines_free(&lb);
         free(a);
         if (wa > f->measure || wb > f->measure) continue;
-        double score = fabs(wa - wb) + (S_word_boundary(text, off) ? 0 : 4 * size);
+        double score = fabs(wa - wb) + (S_word_boundary(f->l, text, off) ? 0 : 4 * size);
         if (score < best) best = score, best_at = off;
     }
     if (!best_at) return NULL;
@@ -225,7 +248,9 @@ static void S_title(S_Flow *f, const NbBlock *b)
                                                : S_title_balanced(f, span.text, role, st->size);
     if (pieces) {
         nb_lines_free(&lines);
-        for (char *piece = strtok(pieces, "|"); piece; piece = strtok(NULL, "|")) {
+        for (char *piece = pieces, *bar; piece; piece = bar) {
+            if ((bar = strchr(piece, '|'))) *bar++ = 0;
+            if (!*piece) continue;
             NbSpan sp = {piece, role};
             NbLines pl;
             nb_text_break(f->fonts, &sp, 1, &ps, &pl);
@@ -271,10 +296,9 @@ static size_t S_table_end(const S_Flow *f, const NbTable *t, size_t r, double ro
     return waste <= f->l->clean_break * (f->doc->ta_y1 - f->doc->ta_y0) ? clean : loose;
 }
 
-static void S_table(S_Flow *f, const NbBlock *b)
+static void S_table(S_Flow *f, const NbBlock *b, const NbTable *t)
 {
-    const NbTable *t = b->table;
-    const NbStyle *st = &f->l->styles[NB_ST_TABLE];
+    const NbStyle *st = &f->l->styles[b->style];
     f->y += st->space_before;
     size_t r = 0, head = (size_t)t->header_rows;
     int continued = 0;
@@ -292,7 +316,7 @@ static void S_table(S_Flow *f, const NbBlock *b)
             e = r + 1; /* a row taller than a page: drawn whole, overflowing */
         }
         if (label.n) { /* 续表, over the right end of the repeated header */
-            double base = f->y + (t->leading - st->size) / 2 + S_ASCENT * st->size;
+            double base = nb_baseline(f->y, t->leading, st->size);
             for (size_t k = 0; k < label.lines[0].n; k++)
                 nb_doc_run(f->doc, f->page, &label.lines[0].runs[k], st->size,
                            f->doc->ta_x0 + f->measure - lw, base);
@@ -310,38 +334,49 @@ static void S_table(S_Flow *f, const NbBlock *b)
     S_snap(f);
 }
 
-/* GB/T 9704 §7.3.5.2 (no seal): the name 2 characters from the right, one line below the
- * text; the date on the next line, its first character 2 characters right of the name's.
- * §7.3.5.1 (with a seal): the date 4 characters from the right, the name centred over it,
- * the seal centred over both with name and date a little below its centre, its top within
- * one line of the text above. */
+/* Where name and date start (GB/T 9704 §7.3.5): without a seal the name ends `right` from
+ * the type area's edge and the date starts `date_indent` right of the name; with a seal
+ * the date ends `sealed_right` from the edge and the name is centred over it. */
+static void S_signature_x(const S_Flow *f, const NbBlock *b, double wn, double wd, double *xn,
+                          double *xd)
+{
+    const NbSignatureSpec *g = &f->l->signature;
+    double edge = f->doc->ta_x1;
+    if (b->seal) {
+        *xd = edge - g->sealed_right - wd;
+        *xn = b->date ? *xd + (wd - wn) / 2 : edge - g->sealed_right - wn;
+        if (*xn + wn > edge) *xn = edge - wn;
+    } else {
+        double right = edge - g->right;
+        *xn = right - wn, *xd = *xn + g->date_indent;
+        if (*xd + wd > right) *xd = right - wd, *xn = *xd - g->date_indent;
+    }
+    if (*xn < f->doc->ta_x0) *xn = f->doc->ta_x0;
+}
+
+/* The signature: the agency's name and the date (GB/T 9704 §7.3.5.2), with a seal centred
+ * over both, name and date a little below its centre and its top within one line of the
+ * text above (§7.3.5.1). */
 static void S_signature(S_Flow *f, const NbBlock *b)
 {
-    const NbStyle *st = &f->l->styles[NB_ST_SIGNATURE];
-    double em = st->em, pitch = f->l->pitch;
+    const NbStyle *st = &f->l->styles[b->style];
+    const NbSignatureSpec *g = &f->l->signature;
+    double pitch = f->l->pitch;
     NbLines name, date = {0};
     double wn = S_one_line(f, b->name, st, &name);
     double wd = b->date ? S_one_line(f, b->date, st, &date) : 0;
-    double xn, xd, right = f->doc->ta_x1 - (b->seal ? 4 : 2) * em;
-    if (b->seal) {
-        xd = right - wd;
-        xn = b->date ? xd + (wd - wn) / 2 : right - wn;
-        if (xn + wn > f->doc->ta_x1) xn = f->doc->ta_x1 - wn;
-    } else {
-        xn = right - wn, xd = xn + 2 * em;
-        if (xd + wd > right) xd = right - wd, xn = xd - 2 * em;
-    }
-    if (xn < f->doc->ta_x0) xn = f->doc->ta_x0;
+    double xn, xd;
+    S_signature_x(f, b, wn, wd, &xn, &xd);
     int lines = b->date ? 2 : 1;
     double sw = 0, sh = 0, lift = 0;
     if (b->seal) {
-        sw = f->l->seal_width;
+        sw = g->seal_width;
         sh = sw * b->seal->h / b->seal->w;
-        lift = 0.25 * pitch; /* the seal's centre this far above the middle of name and date */
+        lift = g->seal_lift;
     }
-    /* lines skipped before the name: one blank line, or with a seal the first grid line
+    /* lines skipped before the name: the space before, or with a seal the first grid line
      * low enough for the seal to clear the text above (none at the top of a page) */
-    double skip = f->y > f->doc->ta_y0 + 1e-6 ? pitch : 0;
+    double skip = f->y > f->doc->ta_y0 + 1e-6 ? g->space_before : 0;
     while (skip + lines * pitch / 2 - lift - sh / 2 < -1e-6) skip += pitch;
     double below = b->seal ? sh / 2 - lift - lines * pitch / 2 : 0; /* seal under the date */
     if (f->y + skip + lines * pitch + (below > 0 ? below : 0) > S_bottom(f) + 1e-6) {
@@ -362,30 +397,29 @@ static void S_signature(S_Flow *f, const NbBlock *b)
     nb_lines_free(&date);
 }
 
+/* `— N —` on every page: odd pages right, even pages left, `inset` from the type area's
+ * edge; the dash, mid-em, `below` under the type area. */
 static void S_page_numbers(S_Flow *f)
 {
     const NbLayout *l = f->l;
-    const NbStyle *st = &l->styles[NB_ST_PAGE_NUMBER];
+    if (l->page_number_style < 0) return;
+    const NbStyle *st = &l->styles[l->page_number_style];
+    static const char *const names[] = {"page"};
     for (size_t p = 0; p < f->doc->npages; p++) {
-        NbBuf b = {0};
-        const char *t = l->page_number_text, *at = strstr(t, "{page}");
-        if (at) {
-            nb_buf_add(&b, t, (size_t)(at - t));
-            nb_buf_printf(&b, "%zu", p + 1);
-            nb_buf_puts(&b, at + 6);
-        } else {
-            nb_buf_puts(&b, t);
-        }
+        char num[24];
+        snprintf(num, sizeof num, "%zu", p + 1);
+        const char *values[] = {num};
+        char *text = nb_expand(l->page_number_text, names, values, 1);
         NbLines lines;
-        double w = S_one_line(f, b.s, st, &lines);
+        double w = S_one_line(f, text, st, &lines);
         double x = (p % 2 == 0) ? f->doc->ta_x1 - l->page_number_inset - w
                                 : f->doc->ta_x0 + l->page_number_inset;
-        /* the dash sits mid-em: its line lies `below` under the type area */
-        double base = f->doc->ta_y1 + l->page_number_below + (S_ASCENT - 0.5) * st->size;
+        double mid = f->doc->ta_y1 + l->page_number_below;
+        double base = nb_baseline(mid - st->size / 2, st->size, st->size);
         for (size_t r = 0; lines.n && r < lines.lines[0].n; r++)
             nb_doc_run(f->doc, p, &lines.lines[0].runs[r], st->size, x, base);
-    nb_lines_free(&lines);
-        nb_buf_free(&b);
+        nb_lines_free(&lines);
+        free(text);
     }
 }
 
@@ -397,17 +431,23 @@ void nb_flow(const NbBlocks *bs, const NbLayout *l, NbFonts *fonts, NbDoc *doc)
     doc->ta_x1 = l->page_w - l->margin_right;
     doc->ta_y0 = l->margin_top;
     doc->ta_y1 = l->page_h - l->margin_bottom;
-    S_Flow f = {l, fonts, doc, 0, 0, doc->ta_x1 - doc->ta_x0};
+    S_Flow f = {l, fonts, doc, 0, 0, doc->ta_x1 - doc->ta_x0,
+                nb_xcalloc(bs->n ? bs->n : 1, sizeof(NbTable *))};
+    for (size_t i = 0; i < bs->n; i++) /* measured first: a heading keeps with its table's head */
+        if (bs->b[i].type == NB_B_TABLE)
+            f.tables[i] = nb_table_new(fonts, &l->styles[bs->b[i].style], &bs->b[i].table, f.measure);
     S_new_page(&f);
     for (size_t i = 0; i < bs->n; i++) {
         const NbBlock *b = &bs->b[i];
         switch (b->type) {
         case NB_B_TITLE: S_title(&f, b); break;
-        case NB_B_HEADING: S_heading(&f, b, i + 1 < bs->n ? &bs->b[i + 1] : NULL); break;
+        case NB_B_HEADING: S_heading(&f, bs->b, b, i + 1 < bs->n ? &bs->b[i + 1] : NULL); break;
         case NB_B_PARA: S_para(&f, b); break;
-        case NB_B_TABLE: S_table(&f, b); break;
+        case NB_B_TABLE: S_table(&f, b, f.tables[i]); break;
         case NB_B_SIGNATURE: S_signature(&f, b); break;
         }
     }
     S_page_numbers(&f);
+    for (size_t i = 0; i < bs->n; i++) nb_table_free(f.tables[i]);
+    free(f.tables);
 }

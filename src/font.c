@@ -25,42 +25,38 @@ struct NbFonts {
     size_t nroles;
 };
 
-/* Open the face's tables; 0 if this is not a usable TrueType face. */
-static int S_face_parse(S_Face *f, const char **why)
+/* Open the face's tables; 0 (with *why, allocated) if this is not a usable face. */
+static int S_face_parse(S_Face *f, char **why)
 {
     const unsigned char *d = f->info.data;
     size_t size = f->info.size, off = 0;
     if (f->info.index < 0 || !nb_sfnt_face_offset(d, size, (unsigned)f->info.index, &off))
-        return *why = "bad collection index", 0;
+        return *why = nb_xstrdup("bad collection index"), 0;
     if (off + 4 <= size && memcmp(d + off, "OTTO", 4) == 0)
-        return *why = "PostScript (CFF) outlines, which a PDF TrueType font cannot hold", 0;
+        return *why = nb_xstrdup("PostScript (CFF) outlines, which a PDF TrueType font cannot hold"), 0;
     char *err = NULL;
     f->sfnt = nb_sfnt_open(d, size, off, &err);
-    if (!f->sfnt) {
-        static char msg[200]; /* the message outlives this call: only used right away */
-        snprintf(msg, sizeof msg, "%s", err ? err : "unreadable");
-        free(err);
-        return *why = msg, 0;
-    }
+    if (!f->sfnt) return *why = err ? err : nb_xstrdup("unreadable"), 0;
     f->info.sfnt_offset = off;
     f->upem = nb_sfnt_units_per_em(f->sfnt);
     return 1;
 }
 
-static int S_face_load(NbFonts *fs, const char *path, int index, const char *family, const char **why)
+/* Map a font file and open one face of it; its index in fs, or -1 with *why (allocated). */
+static int S_face_load(NbFonts *fs, const char *path, int index, const char *family, char **why)
 {
     for (size_t i = 0; i < fs->nfaces; i++)
         if (strcmp(fs->faces[i].info.path, path) == 0 && fs->faces[i].info.index == index) return (int)i;
     int fd = open(path, O_RDONLY);
-    if (fd < 0) return *why = "cannot open", -1;
+    if (fd < 0) return *why = nb_xstrdup("cannot open"), -1;
     struct stat st;
     if (fstat(fd, &st) != 0 || st.st_size < 12) {
         close(fd);
-        return *why = "cannot read", -1;
+        return *why = nb_xstrdup("cannot read"), -1;
     }
     void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
-    if (map == MAP_FAILED) return *why = "cannot map", -1;
+    if (map == MAP_FAILED) return *why = nb_xstrdup("cannot map"), -1;
     S_Face f = {0};
     f.info.path = nb_xstrdup(path);
     f.info.index = index;
@@ -103,12 +99,13 @@ static int S_family(NbFonts *fs, FcConfig *cfg, const char *family, NbDiag *diag
         int index = 0;
         FcPatternGetString(set->fonts[best], FC_FILE, 0, &file);
         FcPatternGetInteger(set->fonts[best], FC_INDEX, 0, &index);
-        const char *why = NULL;
+        char *why = NULL;
         if (file) face = S_face_load(fs, (const char *)file, index, family, &why);
         if (face < 0)
             nb_diag_add(diag, NB_WARNING, (NbMark){layout_file, 0, 0},
                         "font '%s' (%s) cannot be used: %s", family, file ? (char *)file : "?",
                         why ? why : "not found");
+        free(why);
     }
     if (set) FcFontSetDestroy(set);
     return face;

@@ -142,7 +142,8 @@ static NbJobStatus S_typeset(NbWorker *w, S_Loaded *c, const NbReport *r, NbDoc 
     NbFonts *fonts = S_fonts(w, c, diag);
     if (!fonts) return NB_JOB_SYSTEM;
     NbBlocks blocks = {0};
-    int ok = nb_compose(r, c->layout, fonts, &blocks, diag);
+    nb_compose(r, c->layout, &blocks);
+    int ok = nb_flow_cover(&blocks, fonts, diag);
     if (ok && doc) {
         nb_flow(&blocks, c->layout, fonts, doc);
         doc->title = nb_xstrdup(r->title);

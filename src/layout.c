@@ -13,14 +13,25 @@ typedef struct {
     int failed;
 } S_Ctx;
 
-static const char *const S_style_names[NB_ST_COUNT] = {
-    "title", "body", "heading1", "heading2", "table", "signature", "page_number",
-};
-
-const char *nb_style_name(NbStyleId id)
-{
-    return S_style_names[id];
-}
+/* Every mapping of a layout file, with the keys it may hold: anything else is an error
+ * that suggests the nearest of these. */
+static const char *const S_root_keys[] = {
+    "id", "name", "page", "fonts", "styles", "table_continued", "table_clean_break", "title",
+    "title_breaks", "date_format", "years", "template", "data", "computed", "document",
+    "tables", "rules", NULL};
+static const char *const S_page_keys[] = {"size", "margin", "lines", "chars", "page_number", NULL};
+static const char *const S_margin_keys[] = {"top", "bottom", "left", "right", NULL};
+static const char *const S_page_number_keys[] = {"style", "text", "below", "inset", NULL};
+static const char *const S_style_keys[] = {"font", "size", "align", "indent", "leading",
+                                           "space_before", "space_after", "padding", "rule",
+                                           "grid", NULL};
+static const char *const S_template_keys[] = {"head", "prose", NULL};
+static const char *const S_field_keys[] = {"count", "total", "decimal", "label", NULL};
+static const char *const S_computed_keys[] = {"label", "sum", NULL};
+static const char *const S_table_keys[] = {"section", "columns", "header_rows", "align", "cells",
+                                           "numbers", NULL};
+static const char *const S_table_align_keys[] = {"label", "header", "number", NULL};
+static const char *const S_phrase_keys[] = {"find", "means", "cells", NULL};
 
 static const struct {
     const char *name;
@@ -54,6 +65,40 @@ static void S_err(S_Ctx *c, const NbYNode *at, const char *msg, const char *what
     nb_diag_add(c->diag, NB_ERROR, at ? at->mark : (NbMark){c->l->file, 0, 0}, "%s%s%s", msg,
                 what ? ": " : "", what ? what : "");
     c->failed = 1;
+}
+
+/* The keys of a mapping the layout gives at `where` (e.g. "styles.body"): an unknown one is
+ * an error naming the nearest known key. */
+static void S_keys(S_Ctx *c, const NbYNode *map, const char *const *known, const char *where)
+{
+    if (!map || map->kind != NB_Y_MAP) return;
+    char *in = where && *where ? nb_xasprintf(" in %s", where) : nb_xstrdup("");
+    if (nb_ymap_check_keys(c->diag, map, known, "layout: ", in)) c->failed = 1;
+    free(in);
+}
+
+/* A boolean: true or false, nothing else; dflt when the key is absent. */
+static int S_bool(S_Ctx *c, const NbYNode *n, const char *key, int dflt)
+{
+    if (!n) return dflt;
+    if (n->kind == NB_Y_SCALAR && !n->quoted && strcmp(n->str, "true") == 0) return 1;
+    if (n->kind == NB_Y_SCALAR && !n->quoted && strcmp(n->str, "false") == 0) return 0;
+    char *m = nb_xasprintf("layout: %s is true or false", key);
+    S_err(c, n, m, NULL);
+    free(m);
+    return dflt;
+}
+
+/* A text value: a scalar, or dflt (with an error) when it is something else. */
+static char *S_scalar(S_Ctx *c, const NbYNode *n, const char *key, const char *dflt)
+{
+    if (n && n->kind == NB_Y_SCALAR) return nb_xstrdup(n->str);
+    if (n) {
+        char *m = nb_xasprintf("layout: %s must be text", key);
+        S_err(c, n, m, NULL);
+        free(m);
+    }
+    return dflt ? nb_xstrdup(dflt) : NULL;
 }
 
 static const NbYNode *S_need(S_Ctx *c, const NbYNode *map, const char *key, NbYKind kind)
@@ -129,10 +174,12 @@ static void S_page(S_Ctx *c, const NbYNode *root)
     NbLayout *l = c->l;
     const NbYNode *page = S_need(c, root, "page", NB_Y_MAP);
     if (!page) return;
+    S_keys(c, page, S_page_keys, "page");
     const NbYNode *size = S_need(c, page, "size", NB_Y_SCALAR);
     if (size && !nb_paper_size(size->str, &l->page_w, &l->page_h))
         S_err(c, size, "layout: unknown paper size", size->str);
     const NbYNode *m = S_need(c, page, "margin", NB_Y_MAP);
+    S_keys(c, m, S_margin_keys, "page.margin");
     if (m) {
         l->margin_top = S_length(c, S_need(c, m, "top", NB_Y_SCALAR), 0, 0);
         l->margin_bottom = S_length(c, S_need(c, m, "bottom", NB_Y_SCALAR), 0, 0);
@@ -163,6 +210,7 @@ static void S_page(S_Ctx *c, const NbYNode *root)
     if (l->chars > 0)
         l->char_pitch = (l->page_w - l->margin_left - l->margin_right) / l->chars;
     const NbYNode *pn = S_need(c, page, "page_number", NB_Y_MAP);
+    S_keys(c, pn, S_page_number_keys, "page.page_number");
     if (pn) {
         const NbYNode *t = S_need(c, pn, "text", NB_Y_SCALAR);
         l->page_number_text = nb_xstrdup(t ? t->str : "{page}");
@@ -205,49 +253,87 @@ int nb_layout_role(const NbLayout *l, const char *name)
     return -1;
 }
 
+int nb_layout_style(const NbLayout *l, const char *name)
+{
+    for (size_t i = 0; i < l->nstyles; i++)
+        if (strcmp(l->styles[i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+/* The style a key names (e.g. a block's `style: body`); -1 with an error if none. */
+static int S_style_ref(S_Ctx *c, const NbYNode *n, const char *key)
+{
+    if (!n || n->kind != NB_Y_SCALAR) {
+        char *m = nb_xasprintf("layout: %s names a style of styles:", key);
+        S_err(c, n, m, NULL);
+        free(m);
+        return -1;
+    }
+    int id = nb_layout_style(c->l, n->str);
+    if (id < 0) S_err(c, n, "layout: no such style", n->str);
+    return id;
+}
+
+/* Lengths of a style: em is a character of the style (the grid pitch on the grid). */
+static void S_style_lengths(S_Ctx *c, const NbYNode *s, NbStyle *st)
+{
+    const NbLayout *l = c->l;
+    const NbYNode *n;
+    if ((n = nb_ymap_get(s, "indent"))) st->indent = S_length(c, n, st->em, l->pitch);
+    if ((n = nb_ymap_get(s, "leading"))) st->leading = S_length(c, n, st->size, l->pitch);
+    if ((n = nb_ymap_get(s, "space_before"))) st->space_before = S_length(c, n, st->size, l->pitch);
+    if ((n = nb_ymap_get(s, "space_after"))) st->space_after = S_length(c, n, st->size, l->pitch);
+    if ((n = nb_ymap_get(s, "rule"))) st->rule = S_length(c, n, st->size, l->pitch);
+    if ((n = nb_ymap_get(s, "padding"))) {
+        if (n->kind != NB_Y_SEQ || n->n != 2)
+            S_err(c, n, "layout: padding is [vertical, horizontal]", NULL);
+        else {
+            st->pad_v = S_length(c, n->items[0], st->size, l->pitch);
+            st->pad_h = S_length(c, n->items[1], st->size, l->pitch);
+        }
+    }
+}
+
+/* styles: any number, each {font, size, …}, named by its key. */
 static void S_styles(S_Ctx *c, const NbYNode *root)
 {
     NbLayout *l = c->l;
     const NbYNode *styles = S_need(c, root, "styles", NB_Y_MAP);
     if (!styles) return;
-    for (int id = 0; id < NB_ST_COUNT; id++) {
-        const NbYNode *s = S_need(c, styles, S_style_names[id], NB_Y_MAP);
-        if (!s) continue;
-        NbStyle *st = &l->styles[id];
+    l->styles = nb_xcalloc(styles->n ? styles->n : 1, sizeof *l->styles);
+    for (size_t i = 0; i < styles->n; i++) {
+        const NbYNode *s = styles->items[i];
+        NbStyle *st = &l->styles[l->nstyles++];
+        st->name = nb_xstrdup(styles->keys[i]->str);
+        st->font_role = -1;
+        char *where = nb_xasprintf("styles.%s", st->name);
+        if (s->kind != NB_Y_MAP) {
+            S_err(c, s, "layout: a style is a mapping {font: ROLE, size: …}", where);
+            free(where);
+            continue;
+        }
+        S_keys(c, s, S_style_keys, where);
+        free(where);
         const NbYNode *font = S_need(c, s, "font", NB_Y_SCALAR);
         st->font_role = font ? nb_layout_role(l, font->str) : -1;
         if (font && st->font_role < 0) S_err(c, font, "layout: no such font role", font->str);
         st->size = S_type_size(c, S_need(c, s, "size", NB_Y_SCALAR));
         st->align = S_align(c, nb_ymap_get(s, "align"), NB_ALIGN_LEFT);
-        const NbYNode *n;
-        if ((n = nb_ymap_get(s, "grid"))) {
-            if (n->kind != NB_Y_SCALAR || (strcmp(n->str, "true") && strcmp(n->str, "false")))
-                S_err(c, n, "layout: grid is true or false", NULL);
-            else if (strcmp(n->str, "true") == 0 && l->char_pitch <= 0)
-                S_err(c, n, "layout: grid: true needs page.chars (characters per line)", NULL);
-            else st->grid = strcmp(n->str, "true") == 0;
+        const NbYNode *grid = nb_ymap_get(s, "grid");
+        st->grid = S_bool(c, grid, "grid", 0);
+        if (st->grid && l->char_pitch <= 0) {
+            S_err(c, grid, "layout: grid: true needs page.chars (characters per line)", NULL);
+            st->grid = 0;
         }
         st->em = st->grid ? l->char_pitch : st->size;
-        if ((n = nb_ymap_get(s, "indent"))) st->indent = S_length(c, n, st->em, l->pitch);
-        if ((n = nb_ymap_get(s, "leading"))) st->leading = S_length(c, n, st->size, l->pitch);
-        if ((n = nb_ymap_get(s, "space_before")))
-            st->space_before = S_length(c, n, st->size, l->pitch);
-        if ((n = nb_ymap_get(s, "space_after")))
-            st->space_after = S_length(c, n, st->size, l->pitch);
-        if ((n = nb_ymap_get(s, "rule"))) st->rule = S_length(c, n, st->size, l->pitch);
-        if ((n = nb_ymap_get(s, "padding"))) {
-            if (n->kind != NB_Y_SEQ || n->n != 2)
-                S_err(c, n, "layout: padding is [vertical, horizontal]", NULL);
-            else {
-                st->pad_v = S_length(c, n->items[0], st->size, l->pitch);
-                st->pad_h = S_length(c, n->items[1], st->size, l->pitch);
-            }
-        }
+        S_style_lengths(c, s, st);
     }
-    const NbYNode *page = nb_ymap_get(root, "page");
-    const NbYNode *pn = nb_ymap_get(page, "page_number");
+    const NbYNode *pn = nb_ymap_get(nb_ymap_get(root, "page"), "page_number");
+    if (!pn) return;
+    l->page_number_style = S_style_ref(c, S_need(c, pn, "style", NB_Y_SCALAR), "page.page_number.style");
     const NbYNode *inset = nb_ymap_get(pn, "inset");
-    if (inset) l->page_number_inset = S_length(c, inset, l->styles[NB_ST_PAGE_NUMBER].size, l->pitch);
+    if (inset && l->page_number_style >= 0)
+        l->page_number_inset = S_length(c, inset, l->styles[l->page_number_style].size, l->pitch);
 }
 
 static int S_field_add(NbLayout *l, size_t *cap, const char *path)
@@ -279,12 +365,12 @@ static void S_schema(S_Ctx *c, const NbYNode *map, const char *prefix, size_t *c
                 n = 1;
             }
             f->count = (int)n;
-            const NbYNode *t = nb_ymap_get(v, "total");
-            f->total = t && t->kind == NB_Y_SCALAR && strcmp(t->str, "true") == 0;
-            t = nb_ymap_get(v, "decimal");
-            f->decimal = t && t->kind == NB_Y_SCALAR && strcmp(t->str, "true") == 0;
-            t = nb_ymap_get(v, "label");
-            f->label = nb_xstrdup(t && t->kind == NB_Y_SCALAR ? t->str : path);
+            char *where = nb_xasprintf("data.%s", path);
+            S_keys(c, v, S_field_keys, where);
+            free(where);
+            f->total = S_bool(c, nb_ymap_get(v, "total"), "total", 0);
+            f->decimal = S_bool(c, nb_ymap_get(v, "decimal"), "decimal", 0);
+            f->label = S_scalar(c, nb_ymap_get(v, "label"), "label", path);
         } else {
             S_schema(c, v, path, cap);
         }
@@ -326,6 +412,9 @@ static void S_data(S_Ctx *c, const NbYNode *root)
     }
     for (size_t i = 0; i < comp->n; i++) {
         const NbYNode *v = comp->items[i];
+        char *where = nb_xasprintf("computed.%s", comp->keys[i]->str);
+        S_keys(c, v, S_computed_keys, where);
+        free(where);
         const NbYNode *sum = nb_ymap_get(v, "sum");
         if (!sum || sum->kind != NB_Y_SEQ) {
             S_err(c, v, "layout: a computed row needs sum: [rows…]", NULL);
@@ -333,8 +422,7 @@ static void S_data(S_Ctx *c, const NbYNode *root)
         }
         int idx = S_field_add(l, &cap, comp->keys[i]->str);
         NbField *f = &l->fields[idx];
-        const NbYNode *label = nb_ymap_get(v, "label");
-        f->label = nb_xstrdup(label && label->kind == NB_Y_SCALAR ? label->str : f->path);
+        f->label = S_scalar(c, nb_ymap_get(v, "label"), "label", f->path);
         f->computed = 1;
         f->sum = nb_xcalloc(l->nfields, sizeof *f->sum);
         for (size_t j = 0; j < sum->n; j++) {
@@ -413,8 +501,30 @@ static void S_table_check(S_Ctx *c, const NbTableSpec *t, const NbYNode *at)
     free(seen);
 }
 
+/* The style a table is shown in: that of the first document block that shows it. */
+static const NbStyle *S_table_style(const NbLayout *l, const char *key)
+{
+    for (size_t i = 0; i < l->nblocks; i++)
+        if (l->blocks[i].kind == NB_BLK_TABLE && strcmp(l->blocks[i].text, key) == 0 &&
+            l->blocks[i].style >= 0)
+            return &l->styles[l->blocks[i].style];
+    return NULL;
+}
+
 static void S_table(S_Ctx *c, NbTableSpec *t, const NbYNode *def)
 {
+    char *where = nb_xasprintf("tables.%s", t->key);
+    if (def->kind != NB_Y_MAP) S_err(c, def, "layout: a table is a mapping {columns, cells, …}", where);
+    S_keys(c, def, S_table_keys, where);
+    free(where);
+    where = nb_xasprintf("tables.%s.align", t->key);
+    S_keys(c, nb_ymap_get(def, "align"), S_table_align_keys, where);
+    free(where);
+    const NbStyle *style = S_table_style(c->l, t->key);
+    if (!style) {
+        S_err(c, def, "layout: no document block shows this table ({table: KEY, style: …})", t->key);
+        return;
+    }
     const NbYNode *n = nb_ymap_get(def, "section");
     t->section = nb_xstrdup(n && n->kind == NB_Y_SCALAR ? n->str : t->key);
     const NbYNode *cols = S_need(c, def, "columns", NB_Y_SEQ);
@@ -431,7 +541,7 @@ static void S_table(S_Ctx *c, NbTableSpec *t, const NbYNode *def)
             t->col_width[i] = -fr;
             free(num);
         } else {
-            t->col_width[i] = S_length(c, w, c->l->styles[NB_ST_TABLE].size, c->l->pitch);
+            t->col_width[i] = S_length(c, w, style->size, c->l->pitch);
         }
     }
     n = nb_ymap_get(def, "header_rows");
@@ -496,38 +606,73 @@ static void S_tables(S_Ctx *c, const NbYNode *root)
     }
 }
 
+/* A signature block's geometry: lengths in characters of its style, as GB/T 9704 gives
+ * them, or in mm, pt, line. */
+static void S_signature(S_Ctx *c, const NbYNode *b, const NbBlockSpec *s)
+{
+    NbSignatureSpec *g = &c->l->signature;
+    double em = s->style >= 0 ? c->l->styles[s->style].em : 0, line = c->l->pitch;
+    g->right = S_length(c, S_need(c, b, "right", NB_Y_SCALAR), em, line);
+    g->date_indent = S_length(c, S_need(c, b, "date_indent", NB_Y_SCALAR), em, line);
+    g->sealed_right = S_length(c, S_need(c, b, "sealed_right", NB_Y_SCALAR), em, line);
+    g->space_before = S_length(c, S_need(c, b, "space_before", NB_Y_SCALAR), em, line);
+    g->seal_width = S_length(c, S_need(c, b, "seal_width", NB_Y_SCALAR), em, line);
+    g->seal_lift = S_length(c, S_need(c, b, "seal_lift", NB_Y_SCALAR), em, line);
+}
+
+/* One document block: its kind is its first key ({prose: overview, style: body, …}). */
+static void S_block(S_Ctx *c, const NbYNode *b, NbBlockSpec *s)
+{
+    static const char *const kinds[] = {"title", "prose", "heading", "table", "signature"};
+    static const char *const keys[][9] = {
+        {"title", "style", NULL},
+        {"prose", "style", "headings", NULL},
+        {"heading", "style", "level", NULL},
+        {"table", "style", NULL},
+        {"signature", "style", "right", "date_indent", "sealed_right", "space_before",
+         "seal_width", "seal_lift", NULL},
+    };
+    s->table = s->style = s->heading_style = -1;
+    int k = -1;
+    for (int j = 0; b->kind == NB_Y_MAP && b->n && j < 5; j++)
+        if (strcmp(b->keys[0]->str, kinds[j]) == 0) k = j;
+    if (k < 0 || b->items[0]->kind != NB_Y_SCALAR) {
+        S_err(c, b, "layout: a block is {title: true}, {prose: KEY}, {heading: TEXT}, "
+                    "{table: NAME} or {signature: true}, each with its style: STYLE", NULL);
+        return;
+    }
+    s->kind = (NbBlockKind)k;
+    S_keys(c, b, keys[k], "document");
+    s->text = nb_xstrdup(b->items[0]->str);
+    s->style = S_style_ref(c, S_need(c, b, "style", NB_Y_SCALAR), "style");
+    if (s->kind == NB_BLK_PROSE)
+        s->heading_style = S_style_ref(c, S_need(c, b, "headings", NB_Y_SCALAR), "headings");
+    if (s->kind == NB_BLK_HEADING) s->level = S_int(c, S_need(c, b, "level", NB_Y_SCALAR), 1, 9);
+    if (s->kind == NB_BLK_SIGNATURE) S_signature(c, b, s);
+    if ((s->kind == NB_BLK_TITLE || s->kind == NB_BLK_SIGNATURE) && !S_bool(c, b->items[0], kinds[k], 1))
+        S_err(c, b->items[0], "layout: leave the block out instead of setting it false", NULL);
+}
+
 static void S_document(S_Ctx *c, const NbYNode *root)
 {
     NbLayout *l = c->l;
     const NbYNode *doc = S_need(c, root, "document", NB_Y_SEQ);
     if (!doc) return;
-    l->blocks = nb_xcalloc(doc->n, sizeof *l->blocks);
-    for (size_t i = 0; i < doc->n; i++) {
-        const NbYNode *b = doc->items[i];
-        const NbYNode *v;
-        NbBlockSpec *s = &l->blocks[l->nblocks];
-        s->table = -1;
-        if (b->kind != NB_Y_MAP || b->n != 1 || b->items[0]->kind != NB_Y_SCALAR) {
-            S_err(c, b, "layout: a block is {prose: KEY}, {heading: TEXT}, {table: NAME} or "
-                        "{signature: true}", NULL);
-            continue;
-        }
-        v = b->items[0];
-        const char *kind = b->keys[0]->str;
-        if (strcmp(kind, "prose") == 0) s->kind = NB_BLK_PROSE;
-        else if (strcmp(kind, "heading") == 0) s->kind = NB_BLK_HEADING;
-        else if (strcmp(kind, "signature") == 0) s->kind = NB_BLK_SIGNATURE;
-        else if (strcmp(kind, "table") == 0) {
-            s->kind = NB_BLK_TABLE;
-            for (size_t t = 0; t < l->ntables; t++)
-                if (strcmp(l->tables[t].key, v->str) == 0) s->table = (int)t;
-            if (s->table < 0) S_err(c, v, "layout: no such table", v->str);
-        } else {
-            S_err(c, b, "layout: unknown block kind", kind);
-            continue;
-        }
-        s->text = nb_xstrdup(v->str);
-        l->nblocks++;
+    l->blocks = nb_xcalloc(doc->n ? doc->n : 1, sizeof *l->blocks);
+    for (size_t i = 0; i < doc->n; i++) S_block(c, doc->items[i], &l->blocks[l->nblocks++]);
+}
+
+/* Each table block to its table, once the tables are loaded. */
+static void S_document_tables(S_Ctx *c, const NbYNode *root)
+{
+    NbLayout *l = c->l;
+    const NbYNode *doc = nb_ymap_get(root, "document");
+    for (size_t i = 0; i < l->nblocks; i++) {
+        NbBlockSpec *s = &l->blocks[i];
+        if (s->kind != NB_BLK_TABLE) continue;
+        for (size_t t = 0; t < l->ntables; t++)
+            if (strcmp(l->tables[t].key, s->text) == 0) s->table = (int)t;
+        if (s->table < 0) S_err(c, doc->items[i]->items[0], "layout: no such table", s->text);
     }
 }
 
@@ -623,6 +768,65 @@ static int S_phrase_cells(S_Ctx *c, const NbYNode *n, NbPhrase *ph)
     return ok;
 }
 
+/* A prose rule's phrase: {find: "收到…申请{n}件", cells: "requests.new[6]"}. */
+static void S_phrase(S_Ctx *c, const NbYNode *p, NbPhrase *ph)
+{
+    S_keys(c, p, S_phrase_keys, "a rule's phrases");
+    const NbYNode *find = S_need(c, p, "find", NB_Y_SCALAR);
+    ph->find = nb_xstrdup(find ? find->str : "");
+    const NbYNode *means = nb_ymap_get(p, "means");
+    if (means) ph->has_means = means->kind == NB_Y_SCALAR && S_number(means->str, &ph->means);
+    if (means && !ph->has_means) S_err(c, means, "layout: means is a number", NULL);
+    if (find && !strstr(ph->find, "{n}") && !ph->has_means)
+        S_err(c, find, "layout: a phrase without {n} needs means: N", ph->find);
+    /* each … tries up to 16 lengths: a few of them, never side by side, keep the search
+     * linear in the text */
+    size_t gaps = 0;
+    for (const char *q = ph->find; (q = strstr(q, "…")); q += 3) {
+        gaps++;
+        if (strncmp(q + 3, "…", 3) == 0) gaps = 99;
+    }
+    if (find && gaps > 2)
+        S_err(c, find, "layout: a phrase has at most two …, each between words", ph->find);
+    S_phrase_cells(c, nb_ymap_get(p, "cells"), ph);
+}
+
+/* The body of one rule, by its kind. */
+static void S_rule_body(S_Ctx *c, const NbYNode *r, NbRule *rule)
+{
+    switch (rule->kind) {
+    case NB_RULE_EQUAL:
+        rule->left = S_rule_terms(c, nb_ymap_get(r, "left"), &rule->nleft);
+        rule->right = S_rule_terms(c, nb_ymap_get(r, "right"), &rule->nright);
+        break;
+    case NB_RULE_TOTAL: S_rule_rows(c, nb_ymap_get(r, "rows"), &rule->fields, &rule->nfields); break;
+    case NB_RULE_RANGE: {
+        S_rule_rows(c, nb_ymap_get(r, "rows"), &rule->fields, &rule->nfields);
+        const NbYNode *mn = S_need(c, r, "min", NB_Y_SCALAR), *mx = S_need(c, r, "max", NB_Y_SCALAR);
+        if ((mn && !S_number(mn->str, &rule->min)) || (mx && !S_number(mx->str, &rule->max)))
+            S_err(c, r, "layout: min and max are numbers", NULL);
+        rule->whole = S_bool(c, nb_ymap_get(r, "whole"), "whole", 0);
+        break;
+    }
+    case NB_RULE_CARRY: {
+        const NbYNode *a = S_need(c, r, "this", NB_Y_SCALAR);
+        const NbYNode *b = S_need(c, r, "previous", NB_Y_SCALAR);
+        if (a && (rule->this_field = nb_layout_field(c->l, a->str)) < 0)
+            S_err(c, a, "layout: no such data row", a->str);
+        if (b && (rule->prev_field = nb_layout_field(c->l, b->str)) < 0)
+            S_err(c, b, "layout: no such data row", b->str);
+        break;
+    }
+    case NB_RULE_PROSE: {
+        const NbYNode *ps = S_need(c, r, "phrases", NB_Y_SEQ);
+        if (!ps) break;
+        rule->phrases = nb_xcalloc(ps->n ? ps->n : 1, sizeof *rule->phrases);
+        for (size_t j = 0; j < ps->n; j++) S_phrase(c, ps->items[j], &rule->phrases[rule->nphrases++]);
+        break;
+    }
+    }
+}
+
 static void S_rules(S_Ctx *c, const NbYNode *root)
 {
     NbLayout *l = c->l;
@@ -633,7 +837,14 @@ static void S_rules(S_Ctx *c, const NbYNode *root)
         return;
     }
     static const char *const kinds[] = {"equal", "total", "range", "carry", "prose"};
-    l->rules = nb_xcalloc(rules->n, sizeof *l->rules);
+    static const char *const keys[][6] = {
+        {"kind", "left", "right", NULL},
+        {"kind", "rows", NULL},
+        {"kind", "rows", "min", "max", "whole", NULL},
+        {"kind", "this", "previous", NULL},
+        {"kind", "phrases", NULL},
+    };
+    l->rules = nb_xcalloc(rules->n ? rules->n : 1, sizeof *l->rules);
     for (size_t i = 0; i < rules->n; i++) {
         const NbYNode *r = rules->items[i];
         NbRule *rule = &l->rules[l->nrules++];
@@ -648,59 +859,11 @@ static void S_rules(S_Ctx *c, const NbYNode *root)
                             kind->str);
             continue;
         }
+        char *where = nb_xasprintf("rules.%s", rule->id);
+        S_keys(c, r, keys[k], where);
+        free(where);
         rule->kind = (NbRuleKind)k;
-        switch (rule->kind) {
-        case NB_RULE_EQUAL:
-            rule->left = S_rule_terms(c, nb_ymap_get(r, "left"), &rule->nleft);
-            rule->right = S_rule_terms(c, nb_ymap_get(r, "right"), &rule->nright);
-            break;
-        case NB_RULE_TOTAL:
-            S_rule_rows(c, nb_ymap_get(r, "rows"), &rule->fields, &rule->nfields);
-            break;
-        case NB_RULE_RANGE: {
-            S_rule_rows(c, nb_ymap_get(r, "rows"), &rule->fields, &rule->nfields);
-            const NbYNode *mn = S_need(c, r, "min", NB_Y_SCALAR), *mx = S_need(c, r, "max", NB_Y_SCALAR);
-            if ((mn && !S_number(mn->str, &rule->min)) || (mx && !S_number(mx->str, &rule->max)))
-                S_err(c, r, "layout: min and max are numbers", NULL);
-            const NbYNode *w = nb_ymap_get(r, "whole");
-            rule->whole = w && w->kind == NB_Y_SCALAR && strcmp(w->str, "true") == 0;
-            break;
-        }
-        case NB_RULE_CARRY: {
-            const NbYNode *a = S_need(c, r, "this", NB_Y_SCALAR);
-            const NbYNode *b = S_need(c, r, "previous", NB_Y_SCALAR);
-            if (a && (rule->this_field = nb_layout_field(l, a->str)) < 0)
-                S_err(c, a, "layout: no such data row", a->str);
-            if (b && (rule->prev_field = nb_layout_field(l, b->str)) < 0)
-                S_err(c, b, "layout: no such data row", b->str);
-            break;
-        }
-        case NB_RULE_PROSE: {
-            const NbYNode *ps = S_need(c, r, "phrases", NB_Y_SEQ);
-            if (!ps) break;
-            rule->phrases = nb_xcalloc(ps->n, sizeof *rule->phrases);
-            for (size_t j = 0; j < ps->n; j++) {
-                NbPhrase *ph = &rule->phrases[rule->nphrases++];
-                const NbYNode *find = S_need(c, ps->items[j], "find", NB_Y_SCALAR);
-                ph->find = nb_xstrdup(find ? find->str : "");
-                const NbYNode *means = nb_ymap_get(ps->items[j], "means");
-                if (means) ph->has_means = means->kind == NB_Y_SCALAR && S_number(means->str, &ph->means);
-                if (find && !strstr(ph->find, "{n}") && !ph->has_means)
-                    S_err(c, find, "layout: a phrase without {n} needs means: N", ph->find);
-                /* each … tries up to 16 lengths: a few of them, never side by side, keep the
-                 * search linear in the text */
-                size_t gaps = 0;
-                for (const char *q = ph->find; (q = strstr(q, "…")); q += 3) {
-                    gaps++;
-                    if (strncmp(q + 3, "…", 3) == 0) gaps = 99;
-                }
-                if (find && gaps > 2)
-                    S_err(c, find, "layout: a phrase has at most two …, each between words", ph->find);
-                S_phrase_cells(c, nb_ymap_get(ps->items[j], "cells"), ph);
-            }
-            break;
-        }
-        }
+        S_rule_body(c, r, rule);
     }
 }
 
@@ -772,44 +935,80 @@ void nb_layout_row_key(NbBuf *b, const char *prev, const char *path)
 
 char *nb_layout_path(const char *data_dir, const char *id)
 {
-    size_t n = strlen(id);
-    if (strchr(id, '/') || (n > 5 && strcmp(id + n - 5, ".yaml") == 0)) return nb_xstrdup(id);
+    if (strchr(id, '/') || nb_yaml_ext(id)) return nb_xstrdup(id);
     return nb_xasprintf("%s/layouts/%s.yaml", data_dir, id);
 }
 
-NbLayout *nb_layout_load(const char *path, NbDiag *diag)
+/* title_breaks: [处, 府, …], the ends of a unit's name after which a title may break. */
+static void S_title_breaks(S_Ctx *c, const NbYNode *root)
 {
-    NbYDoc *doc = nb_ydoc_load(path, diag);
+    NbLayout *l = c->l;
+    const NbYNode *n = S_need(c, root, "title_breaks", NB_Y_SEQ);
+    if (!n) return;
+    l->title_breaks = nb_xcalloc(n->n ? n->n : 1, sizeof *l->title_breaks);
+    for (size_t i = 0; i < n->n; i++) {
+        if (n->items[i]->kind != NB_Y_SCALAR || !n->items[i]->str[0]) {
+            S_err(c, n->items[i], "layout: title_breaks lists the ends of unit names (处, 局, …)", NULL);
+            continue;
+        }
+        l->title_breaks[l->ntitle_breaks++] = nb_xstrdup(n->items[i]->str);
+    }
+}
+
+/* The top-level scalars: id, name, title, date_format, years, template, table settings. */
+static void S_head(S_Ctx *c, const NbYNode *root)
+{
+    NbLayout *l = c->l;
+    l->id = S_str(c, root, "id");
+    l->name = S_str(c, root, "name");
+    l->title_template = S_str(c, root, "title");
+    l->date_format = S_str(c, root, "date_format");
+    const NbYNode *years = S_need(c, root, "years", NB_Y_SEQ);
+    if (years && years->n != 2) S_err(c, years, "layout: years is [first, last]", NULL);
+    else if (years) {
+        l->year_min = S_int(c, years->items[0], 1900, 9999);
+        l->year_max = S_int(c, years->items[1], l->year_min, 9999);
+    }
+    const NbYNode *tmpl = S_need(c, root, "template", NB_Y_MAP);
+    S_keys(c, tmpl, S_template_keys, "template");
+    if (tmpl) {
+        l->template_head = S_str(c, tmpl, "head");
+        l->template_prose = S_str(c, tmpl, "prose");
+    }
+    const NbYNode *n = nb_ymap_get(root, "table_continued");
+    if (n && n->kind != NB_Y_SCALAR)
+        S_err(c, n, "layout: table_continued is a label such as 续表, or \"\" for none", NULL);
+    else if (n && n->str[0])
+        l->continued = nb_xstrdup(n->str);
+    n = nb_ymap_get(root, "table_clean_break");
+    l->clean_break = 0.25;
+    if (n && (n->kind != NB_Y_SCALAR || !S_number(n->str, &l->clean_break) ||
+              l->clean_break < 0 || l->clean_break > 1))
+        S_err(c, n, "layout: table_clean_break is a fraction of the page, 0 to 1", NULL);
+}
+
+/* A layout from its parsed file; the document is freed. */
+static NbLayout *S_build(NbYDoc *doc, NbDiag *diag)
+{
     if (!doc) return NULL;
     NbLayout *l = nb_xcalloc(1, sizeof *l);
-    l->file = nb_xstrdup(path);
+    l->file = nb_xstrdup(doc->file);
+    l->page_number_style = -1;
     S_Ctx c = {l, diag, 0};
     const NbYNode *root = doc->root;
     if (!root || root->kind != NB_Y_MAP) {
         S_err(&c, root, "layout: the file must be a mapping", NULL);
     } else {
-        l->id = S_str(&c, root, "id");
-        l->name = S_str(&c, root, "name");
-        l->title_template = S_str(&c, root, "title");
-        l->date_format = S_str(&c, root, "date_format");
+        S_keys(&c, root, S_root_keys, "");
+        S_head(&c, root);
+        S_title_breaks(&c, root);
         S_page(&c, root);
         S_fonts(&c, root);
         if (!c.failed) S_styles(&c, root);
-        const NbYNode *n = nb_ymap_get(root, "table_continued");
-        if (n && n->kind != NB_Y_SCALAR)
-            S_err(&c, n, "layout: table_continued is a label such as 续表, or \"\" for none", NULL);
-        else if (n && n->str[0])
-            l->continued = nb_xstrdup(n->str);
-        n = nb_ymap_get(root, "table_clean_break");
-        l->clean_break = 0.25;
-        if (n && (n->kind != NB_Y_SCALAR || !S_number(n->str, &l->clean_break) ||
-                  l->clean_break < 0 || l->clean_break > 1))
-            S_err(&c, n, "layout: table_clean_break is a fraction of the page, 0 to 1", NULL);
-        n = nb_ymap_get(root, "seal_width");
-        l->seal_width = n ? S_length(&c, n, 0, 0) : 42 * S_MM;
         if (!c.failed) S_data(&c, root);
-        if (!c.failed) S_tables(&c, root);
         if (!c.failed) S_document(&c, root);
+        if (!c.failed) S_tables(&c, root);
+        if (!c.failed) S_document_tables(&c, root);
         if (!c.failed) S_rules(&c, root);
     }
     nb_ydoc_free(doc);
@@ -818,6 +1017,16 @@ NbLayout *nb_layout_load(const char *path, NbDiag *diag)
         return NULL;
     }
     return l;
+}
+
+NbLayout *nb_layout_parse(const char *file, const char *text, size_t len, NbDiag *diag)
+{
+    return S_build(nb_ydoc_parse(file, text, len, diag), diag);
+}
+
+NbLayout *nb_layout_load(const char *path, NbDiag *diag)
+{
+    return S_build(nb_ydoc_load(path, diag), diag);
 }
 
 void nb_layout_scale(NbLayout *l, double f)
@@ -830,10 +1039,15 @@ void nb_layout_scale(NbLayout *l, double f)
     l->margin_right *= f;
     l->pitch *= f;
     l->char_pitch *= f;
-    l->seal_width *= f;
+    l->signature.right *= f;
+    l->signature.date_indent *= f;
+    l->signature.sealed_right *= f;
+    l->signature.space_before *= f;
+    l->signature.seal_width *= f;
+    l->signature.seal_lift *= f;
     l->page_number_below *= f;
     l->page_number_inset *= f;
-    for (int i = 0; i < NB_ST_COUNT; i++) {
+    for (size_t i = 0; i < l->nstyles; i++) {
         NbStyle *s = &l->styles[i];
         s->size *= f;
         s->em *= f;
@@ -874,6 +1088,12 @@ void nb_layout_free(NbLayout *l)
         free(l->roles[i].name);
     }
     free(l->roles);
+    for (size_t i = 0; i < l->nstyles; i++) free(l->styles[i].name);
+    free(l->styles);
+    for (size_t i = 0; i < l->ntitle_breaks; i++) free(l->title_breaks[i]);
+    free(l->title_breaks);
+    free(l->template_head);
+    free(l->template_prose);
     for (size_t i = 0; i < l->nfields; i++) {
         free(l->fields[i].path);
         free(l->fields[i].label);

@@ -8,13 +8,9 @@
 
 typedef enum { NB_ALIGN_LEFT, NB_ALIGN_CENTER, NB_ALIGN_RIGHT, NB_ALIGN_JUSTIFY } NbAlign;
 
-/* Styles the engine knows by name. */
-typedef enum {
-    NB_ST_TITLE, NB_ST_BODY, NB_ST_HEADING1, NB_ST_HEADING2, NB_ST_TABLE, NB_ST_SIGNATURE,
-    NB_ST_PAGE_NUMBER, NB_ST_COUNT
-} NbStyleId;
-
+/* A style, named by the layout (any number of them); blocks refer to it by index. */
 typedef struct {
+    char *name;
     int font_role;        /* index into Layout.roles */
     double size;          /* pt */
     NbAlign align;
@@ -102,12 +98,27 @@ typedef struct {
     size_t nphrases;
 } NbRule;
 
-typedef enum { NB_BLK_PROSE, NB_BLK_HEADING, NB_BLK_TABLE, NB_BLK_SIGNATURE } NbBlockKind;
+typedef enum {
+    NB_BLK_TITLE, NB_BLK_PROSE, NB_BLK_HEADING, NB_BLK_TABLE, NB_BLK_SIGNATURE
+} NbBlockKind;
+
+/* The signature block's geometry (GB/T 9704 §7.3.5), in pt. */
+typedef struct {
+    double right;         /* no seal: from the name's end to the type area's right edge */
+    double date_indent;   /* no seal: the date starts this far right of the name */
+    double sealed_right;  /* with a seal: from the date's end to the right edge */
+    double space_before;  /* between the text above and the name */
+    double seal_width;    /* the printed seal */
+    double seal_lift;     /* the seal's centre above the middle of name and date */
+} NbSignatureSpec;
 
 typedef struct {
     NbBlockKind kind;
-    char *text;  /* heading text, or the prose field's key */
-    int table;   /* index into tables */
+    char *text;         /* heading text, or the prose field's key, or the table's key */
+    int style;          /* index into styles */
+    int heading_style;  /* prose: the style of its run-in and one-line headings */
+    int level;          /* heading: its depth in the outline, from 1 */
+    int table;          /* index into tables */
 } NbBlockSpec;
 
 typedef struct {
@@ -120,17 +131,24 @@ typedef struct {
     int chars;                             /* characters per body line (0 = no grid) */
     double char_pitch;                     /* type area width / chars, pt */
     char *continued;                       /* label over a table's continuation, or NULL */
-    double seal_width;                     /* the seal's printed width, pt */
     double clean_break;                    /* how much of the type area a table break that
                                             * splits no label may leave empty (0–1) */
     char *page_number_text;                /* contains {page} */
     double page_number_below, page_number_inset;
+    int page_number_style;
     NbFontRole *roles;
     size_t nroles;
     int fallback_role;                     /* -1 when none */
-    NbStyle styles[NB_ST_COUNT];
+    NbStyle *styles;
+    size_t nstyles;
     char *title_template;                  /* {agency} {year}, '|' preferred break */
+    char **title_breaks;                   /* a title may break after these (…处, …局) */
+    size_t ntitle_breaks;
     char *date_format;                     /* {y} {m} {d} */
+    int year_min, year_max;                /* the report years this format is for */
+    char *template_head;                   /* `nianbao template`: its opening lines */
+    char *template_prose;                  /* …and what stands in each prose field */
+    NbSignatureSpec signature;
     NbField *fields;
     size_t nfields;
     NbBlockSpec *blocks;
@@ -144,11 +162,14 @@ typedef struct {
 #define NB_DEFAULT_LAYOUT "gov-info-disclosure-2021"
 
 /* The file of a layout given by id (data_dir/layouts/ID.yaml) or by path (it has a '/' or
- * ends in .yaml). */
+ * ends in .yaml or .yml). */
 char *nb_layout_path(const char *data_dir, const char *id);
 
-/* Load a layout from a file. Returns NULL with diagnostics on error. */
+/* Load a layout from a file, or from memory (file names it in messages). Every key is
+ * checked: an unknown one is an error with the nearest known key. Returns NULL with
+ * diagnostics on error. */
 NbLayout *nb_layout_load(const char *path, NbDiag *diag);
+NbLayout *nb_layout_parse(const char *file, const char *text, size_t len, NbDiag *diag);
 void nb_layout_free(NbLayout *l);
 
 /* Scale every length of the layout for another paper (1.0 = as designed). */
@@ -167,7 +188,7 @@ int nb_layout_value_cell(const NbLayout *l, int field, int index, const NbTableS
 /* The label over a value's column (自然人, 总计, 结果维持, …), or "" */
 const char *nb_layout_column_label(const NbLayout *l, int field, int index);
 int nb_layout_role(const NbLayout *l, const char *name);    /* -1 if absent */
-const char *nb_style_name(NbStyleId id);
+int nb_layout_style(const NbLayout *l, const char *name);   /* -1 if absent */
 
 /* Paper sizes by name (A4, A3, …), in pt. Returns 0 if unknown. */
 int nb_paper_size(const char *name, double *w, double *h);

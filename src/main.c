@@ -112,9 +112,7 @@ static char *S_data_dir(void)
 
 static char *S_default_out(const char *input)
 {
-    size_t n = strlen(input);
-    if (n > 5 && strcmp(input + n - 5, ".yaml") == 0) n -= 5;
-    else if (n > 4 && strcmp(input + n - 4, ".yml") == 0) n -= 4;
+    size_t n = strlen(input) - nb_yaml_ext(input);
     return nb_xasprintf("%.*s.pdf", (int)n, input);
 }
 
@@ -177,22 +175,17 @@ static int S_template(const S_Opts *o, const char *data)
         nb_diag_free(&diag);
         return EXIT_SYSTEM;
     }
-    printf("# %s — fill in and run: nianbao render this-file.yaml\n", l->name);
-    printf("# Numbers are counts (0 when none). A row or table left out counts as zeros.\n"
-           "# Totals (总计) are computed; you may add them as a last number to have them checked.\n"
-           "layout: %s\n"
-           "agency: 某某街道办事处        # 报告单位, its full name\n"
-           "year: 2023                  # 报告年度\n"
-           "date: 2024-01-20            # 成文日期, printed 2024年1月20日 under the signature\n"
-           "# seal: seal.png            # optional PNG of the seal, beside this file\n"
-           "# title: …                  # optional; default: {agency}{year}年政府信息公开工作年度报告\n",
-           l->id);
+    static const char *const names[] = {"name", "id"};
+    const char *values[] = {l->name, l->id};
+    char *head = nb_expand(l->template_head, names, values, 2);
+    fputs(head, stdout);
+    free(head);
     const char *prev = "";
     for (size_t b = 0; b < l->nblocks; b++) {
         const NbBlockSpec *s = &l->blocks[b];
         if (s->kind == NB_BLK_HEADING) printf("\n# %s\n", s->text);
         if (s->kind == NB_BLK_PROSE)
-            printf("%s: |\n  （paragraphs here; separate paragraphs with a blank line）\n", s->text);
+            printf("%s: |\n  %s\n", s->text, l->template_prose);
         if (s->kind != NB_BLK_TABLE) continue;
         const NbTableSpec *t = &l->tables[s->table];
         for (size_t i = 0; i < t->ncells; i++) {

@@ -8,11 +8,59 @@
 #include <zlib.h>
 
 #include "subset.h"
-#include "text.h"
+#include "utf8.h"
 
-#if HPDF_VERSION_ID != 20300
-#error "pdf.c writes page content and font objects through libharu 2.3.0's internal structures"
+/* ---------------------------------------------------------------- libharu's internals
+ * Fonts and page content are written through libharu's own structures, which its public
+ * API does not reach: the document's memory manager and cross-reference table
+ * (HPDF_Doc_Rec.mmgr, .xref), a stream dictionary's stream, filter and write hook
+ * (HPDF_Dict_Rec.stream, .filter, .write_fn) and a page's content stream
+ * (HPDF_PageAttr_Rec.stream). Every such use is in the four functions of this section.
+ * They read the same in libharu 2.3.0 (Debian 12) and 2.4.0-2.4.6 (compared in their
+ * sources; pdf.c was built and the suite passed against 2.4.6); 2.4.1 has no version
+ * macro. A later version must be compared again before the bound is raised. */
+#if !defined(HPDF_VERSION_ID) || HPDF_VERSION_ID < 20300 || HPDF_VERSION_ID >= 20500
+#error "pdf.c writes through libharu's internal structures: checked for 2.3.0 and 2.4.0-2.4.6"
 #endif
+
+static HPDF_MMgr S_mmgr(HPDF_Doc pdf)
+{
+    return pdf->mmgr;
+}
+
+/* A stream object holding data: deflated by libharu when flate; else written as it is,
+ * with `hook` writing its dictionary's extra entries (data already deflated). */
+static HPDF_Dict S_stream_obj(HPDF_Doc pdf, const void *data, size_t len, int flate,
+                              HPDF_Dict_OnWriteFunc hook, HPDF_STATUS *st)
+{
+    HPDF_Dict d = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    if (!d) {
+        *st |= HPDF_FAILD_TO_ALLOC_MEM;
+        return NULL;
+    }
+    if (flate) d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    if (hook) d->write_fn = hook;
+    *st |= HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
+    return d;
+}
+
+/* A dictionary registered as an indirect object. */
+static HPDF_Dict S_dict(HPDF_Doc pdf, const char *type)
+{
+    HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
+    if (d && HPDF_Xref_Add(pdf->xref, d) != HPDF_OK) return NULL;
+    if (d && type) HPDF_Dict_AddName(d, "Type", type);
+    return d;
+}
+
+/* Append content to a page's content stream. */
+static int S_page_write(HPDF_Page page, const NbBuf *b)
+{
+    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+    return !b->len ||
+           HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b->s, (HPDF_UINT)b->len) == HPDF_OK;
+}
+/* ---------------------------------------------------------------- end of libharu's internals */
 
 /* libharu is used for the document structure, pages, rules, images, outline and info. The
  * fonts are ours: libharu's HPDF_GetFont scans all 65,536 BMP code points per document and
@@ -102,11 +150,9 @@ static void S_use_text(S_Face *f, const char *text)
 
 static HPDF_STATUS S_stream(HPDF_Doc pdf, HPDF_Dict *out, const void *data, size_t len)
 {
-    HPDF_Dict d = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    if (!d) return HPDF_FAILD_TO_ALLOC_MEM;
-    d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    *out = d;
-    return HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
+    HPDF_STATUS st = HPDF_OK;
+    *out = S_stream_obj(pdf, data, len, 1, NULL, &st);
+    return st;
 }
 
 /* libharu drops a /Filter key from a stream it does not compress itself: the entry is
@@ -127,20 +173,10 @@ static HPDF_STATUS S_stream_z(HPDF_Doc pdf, HPDF_Dict *out, const void *data, si
         free(z);
         return HPDF_FAILD_TO_ALLOC_MEM;
     }
-    HPDF_Dict d = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    HPDF_STATUS st = d ? HPDF_Stream_Write(d->stream, z, (HPDF_UINT)zlen) : HPDF_FAILD_TO_ALLOC_MEM;
-    if (d) d->write_fn = S_write_flate;
+    HPDF_STATUS st = HPDF_OK;
+    *out = S_stream_obj(pdf, z, zlen, 0, S_write_flate, &st);
     free(z);
-    *out = d;
     return st;
-}
-
-static HPDF_Dict S_dict(HPDF_Doc pdf, const char *type)
-{
-    HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
-    if (d && HPDF_Xref_Add(pdf->xref, d) != HPDF_OK) return NULL;
-    if (d && type) HPDF_Dict_AddName(d, "Type", type);
-    return d;
 }
 
 static void S_hex4(char *out, unsigned v)
@@ -223,9 +259,9 @@ static int S_embed(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, NbDiag *diag, const char
     nb_buf_free(&cmap);
     HPDF_Dict fd = S_dict(pdf, "FontDescriptor"), cid = S_dict(pdf, "Font");
     f->font = S_dict(pdf, "Font");
-    HPDF_Array fbbox = HPDF_Array_New(pdf->mmgr), w = HPDF_Array_New(pdf->mmgr),
-               desc_fonts = HPDF_Array_New(pdf->mmgr);
-    HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
+    HPDF_Array fbbox = HPDF_Array_New(S_mmgr(pdf)), w = HPDF_Array_New(S_mmgr(pdf)),
+               desc_fonts = HPDF_Array_New(S_mmgr(pdf));
+    HPDF_Dict info = HPDF_Dict_New(S_mmgr(pdf));
     if (!fd || !cid || !f->font || !fbbox || !w || !desc_fonts || !info || !file ||
         !cidmap || !tounicode)
         st |= HPDF_FAILD_TO_ALLOC_MEM;
@@ -240,8 +276,8 @@ static int S_embed(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, NbDiag *diag, const char
         st |= HPDF_Dict_AddNumber(fd, "CapHeight", (HPDF_INT32)(cap * 1000 / upem));
         st |= HPDF_Dict_AddNumber(fd, "StemV", 80);
         st |= HPDF_Dict_Add(fd, "FontFile2", file);
-        st |= HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL));
-        st |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL));
+        st |= HPDF_Dict_Add(info, "Registry", HPDF_String_New(S_mmgr(pdf), "Adobe", NULL));
+        st |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(S_mmgr(pdf), "Identity", NULL));
         st |= HPDF_Dict_AddNumber(info, "Supplement", 0);
         /* widths in 1/1000 em, only of the CIDs that are not 1000 wide (DW): Han
          * characters are all full width, so /W lists a few marks, Latin and digits */
@@ -251,7 +287,7 @@ static int S_embed(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, NbDiag *diag, const char
             HPDF_INT32 wk = (HPDF_INT32)(nb_sfnt_advance(sf, want[k - 1]) * 1000 / upem + 0.5);
             if (wk == 1000) continue;
             if (!run || k != last + 1) { /* a new run: c [w …] */
-                run = HPDF_Array_New(pdf->mmgr);
+                run = HPDF_Array_New(S_mmgr(pdf));
                 st |= HPDF_Array_AddNumber(w, (HPDF_INT32)k);
                 st |= run ? HPDF_Array_Add(w, run) : HPDF_FAILD_TO_ALLOC_MEM;
             }
@@ -345,10 +381,9 @@ static int S_paint_text(HPDF_Page page, double H, const NbPage *p, S_Face *faces
         nb_buf_puts(&b, ") Tj\n");
     }
     nb_buf_puts(&b, "ET\n");
-    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-    HPDF_STATUS st = HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b.s, (HPDF_UINT)b.len);
+    int ok = S_page_write(page, &b);
     nb_buf_free(&b);
-    return st == HPDF_OK;
+    return ok;
 }
 
 typedef struct {
@@ -407,19 +442,27 @@ static int S_paint_rules(HPDF_Page page, double H, const NbPage *p)
         open = 1;
     }
     if (open) nb_buf_puts(&b, "S\n");
-    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-    HPDF_STATUS st = b.len ? HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)b.s, (HPDF_UINT)b.len)
-                           : HPDF_OK;
+    int ok = S_page_write(page, &b);
     nb_buf_free(&b);
-    return st == HPDF_OK;
+    return ok;
 }
 
+/* The document's headings as bookmarks under parent (NULL: the top), each level under the
+ * last entry of the level above it. */
 static void S_outline(HPDF_Doc pdf, const NbDoc *doc, HPDF_Page *pages, HPDF_Outline parent)
 {
+    enum { S_LEVELS = 9 };
     HPDF_Encoder enc = HPDF_GetEncoder(pdf, "UTF-8");
+    HPDF_Outline open[S_LEVELS + 1] = {parent};
     for (size_t i = 0; i < doc->noutline; i++) {
         const NbOutline *o = &doc->outline[i];
-        HPDF_Outline ol = HPDF_CreateOutline(pdf, parent, o->title, enc);
+        int level = o->level < 1 ? 1 : o->level > S_LEVELS ? S_LEVELS : o->level;
+        HPDF_Outline up = parent;
+        for (int k = level - 1; k >= 1 && up == parent; k--)
+            if (open[k]) up = open[k];
+        HPDF_Outline ol = HPDF_CreateOutline(pdf, up, o->title, enc);
+        open[level] = ol;
+        for (int k = level + 1; k <= S_LEVELS; k++) open[k] = NULL;
         HPDF_Destination dst = ol ? HPDF_Page_CreateDestination(pages[o->page]) : NULL;
         if (dst) {
             HPDF_Destination_SetFitH(dst, (HPDF_REAL)(doc->h - o->y));

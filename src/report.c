@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
+#include "utf8.h"
 
 
 typedef struct {
@@ -32,27 +32,6 @@ const char *nb_report_layout_id(const NbYDoc *doc)
 {
     const NbYNode *n = nb_ymap_get(doc->root, "layout");
     return n && n->kind == NB_Y_SCALAR ? n->str : NULL;
-}
-
-/* Suggest the nearest of `names` to a wrong key. */
-static void S_unknown(S_Ctx *c, const NbYNode *key, const char **names, size_t n, const char *where)
-{
-    const char *best = NULL;
-    size_t bestd = (size_t)-1;
-    for (size_t i = 0; i < n; i++) {
-        size_t d = nb_edit_distance(key->str, names[i]);
-        if (d < bestd) bestd = d, best = names[i];
-    }
-    if (best && bestd <= (strlen(key->str) + 2) / 3 + 1)
-        nb_diag_add(c->diag, NB_ERROR, key->mark, "unknown key '%s'%s; did you mean '%s'?", key->str,
-                    where, best);
-    else {
-        NbBuf b = {0};
-        for (size_t i = 0; i < n; i++) nb_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
-        nb_diag_add(c->diag, NB_ERROR, key->mark, "unknown key '%s'%s; known keys: %s", key->str,
-                    where, b.s ? b.s : "none");
-        nb_buf_free(&b);
-    }
 }
 
 /* A scalar that must be text. */
@@ -184,7 +163,7 @@ static void S_data_map(S_Ctx *c, const NbYNode *map, const char *prefix)
             char *shown[64];
             for (size_t k = 0; k < n; k++) shown[k] = nb_xstrndup(names[k], strcspn(names[k], "."));
             char *where = nb_xasprintf(" in %s", prefix);
-            S_unknown(c, map->keys[i], (const char **)shown, n, where);
+            nb_ykey_unknown(c->diag, map->keys[i], (const char *const *)shown, n, "", where);
             free(where);
             for (size_t k = 0; k < n; k++) free(shown[k]);
         }
@@ -249,7 +228,7 @@ static void S_prose(S_Ctx *c, const NbYNode *n, const char *key)
     nb_grow(&r->prose, &r->prose_cap, r->nprose + 1, sizeof *r->prose);
     NbProse *p = &r->prose[r->nprose++];
     p->key = nb_xstrdup(key);
-    p->text = nb_text_paragraphs(n->str);
+    p->text = nb_report_paragraphs(n->str);
     p->mark = n->mark;
     p->mark.file = r->file;
     S_src(c, n, &p->src);
@@ -280,13 +259,11 @@ static char *S_dir_join(const char *file, const char *rel)
 
 static char *S_title_from(const char *tmpl, const char *agency, int year)
 {
-    NbBuf b = {0};
-    for (const char *p = tmpl; *p;) {
-        if (strncmp(p, "{agency}", 8) == 0) nb_buf_puts(&b, agency), p += 8;
-        else if (strncmp(p, "{year}", 6) == 0) nb_buf_printf(&b, "%d", year), p += 6;
-        else nb_buf_add(&b, p++, 1);
-    }
-    return b.s ? b.s : nb_xstrdup("");
+    char y[16];
+    snprintf(y, sizeof y, "%d", year);
+    static const char *const names[] = {"agency", "year"};
+    const char *values[] = {agency, y};
+    return nb_expand(tmpl, names, values, 2);
 }
 
 static void S_top(S_Ctx *c, const NbYNode *root)
@@ -311,8 +288,12 @@ static void S_top(S_Ctx *c, const NbYNode *root)
             year_node = v;
             char *end;
             long y = v->kind == NB_Y_SCALAR ? strtol(v->str, &end, 10) : 0;
-            if (v->kind != NB_Y_SCALAR || v->quoted || *end || y < 2008 || y > 2999)
+            if (v->kind != NB_Y_SCALAR || v->quoted || *end)
                 nb_diag_add(c->diag, NB_ERROR, v->mark, "year: a year such as 2023 is expected");
+            else if (y < c->l->year_min || y > c->l->year_max)
+                nb_diag_add(c->diag, NB_ERROR, v->mark,
+                            "year: a year such as 2023 is expected (this format is for %d to %d)",
+                            c->l->year_min, c->l->year_max);
             else r->year = (int)y;
         } else if (strcmp(key, "title") == 0) {
             r->title = S_text(c, v, key);
@@ -344,7 +325,7 @@ static void S_top(S_Ctx *c, const NbYNode *root)
             size_t nt = S_child_names(c->l, NULL, (const char **)tops, 24);
             for (size_t k = 0; k < nt; k++) tops[k] = nb_xstrndup(tops[k], strcspn(tops[k], "."));
             for (size_t k = 0; k < nt && n < 64; k++) names[n++] = tops[k];
-            S_unknown(c, root->keys[i], names, n, "");
+            nb_ykey_unknown(c->diag, root->keys[i], names, n, "", "");
             for (size_t k = 0; k < nt; k++) free(tops[k]);
         }
     }
@@ -409,6 +390,67 @@ NbReport *nb_report_from_yaml(const NbYDoc *doc, const NbLayout *l, NbDiag *diag
     S_complete(&c);
     if (!r->title) r->title = S_title_from(l->title_template, r->agency, r->year);
     return r;
+}
+
+/* Append a finished paragraph: spaces touching a wide character dropped, runs collapsed. */
+static void S_flush_paragraph(NbBuf *para, NbBuf *out)
+{
+    if (!para->len) return;
+    if (out->len) nb_buf_add(out, "\n", 1);
+    const char *q = para->s, *end = para->s + para->len;
+    uint32_t prev = 0;
+    while (q < end) {
+        uint32_t cp = nb_utf8_next(&q, end);
+        if (cp == ' ' || cp == 0x3000) {
+            const char *r = q;
+            uint32_t next = 0;
+            while (r < end) {
+                const char *at = r;
+                next = nb_utf8_next(&r, end);
+                if (next != ' ' && next != 0x3000) {
+                    r = at;
+                    break;
+                }
+                next = 0;
+            }
+            q = r;
+            if (prev && next && !nb_char_wide(prev) && !nb_char_wide(next) && cp == ' ')
+                nb_buf_add(out, " ", 1);
+            continue;
+        }
+        nb_utf8_put(out, cp);
+        prev = cp;
+    }
+    nb_buf_free(para);
+}
+
+char *nb_report_paragraphs(const char *raw)
+{
+    NbBuf para = {0}, out = {0};
+    for (const char *p = raw;;) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        while (len && (p[len - 1] == ' ' || p[len - 1] == '\r' || p[len - 1] == '\t')) len--;
+        const char *s = p;
+        while (len && (*s == ' ' || *s == '\t')) s++, len--;
+        if (len == 0) {
+            S_flush_paragraph(&para, &out);
+        } else {
+            if (para.len) {
+                /* a line break inside a paragraph: a space only between two Latin characters */
+                const char *q = s;
+                uint32_t next = nb_utf8_next(&q, s + len);
+                const char *back = nb_utf8_prev(para.s, para.s + para.len);
+                uint32_t last = nb_utf8_next(&back, para.s + para.len);
+                if (!nb_char_wide(last) && !nb_char_wide(next)) nb_buf_add(&para, " ", 1);
+            }
+            nb_buf_add(&para, s, len);
+        }
+        if (!eol) break;
+        p = eol + 1;
+    }
+    S_flush_paragraph(&para, &out);
+    return out.s ? out.s : nb_xstrdup("");
 }
 
 const NbProse *nb_report_prose(const NbReport *r, const char *key)

@@ -61,6 +61,11 @@ const char *nb_report_layout_id(const NbYDoc *doc);
 NbReport *nb_report_from_yaml(const NbYDoc *doc, const NbLayout *layout, NbDiag *diag);
 void nb_report_free(NbReport *r);
 
+/* Normalise a prose field: paragraphs split at blank lines, single line breaks joined,
+ * spaces between Chinese and Latin or digits dropped (typesetting puts ¼ em there).
+ * Returns the paragraphs joined by '\n'. */
+char *nb_report_paragraphs(const char *raw);
+
 /* The prose of a field, or NULL. */
 const NbProse *nb_report_prose(const NbReport *r, const char *key);
 

@@ -3,20 +3,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_ASCENT 0.88 /* baseline below the top of the em box */
-
 static double S_text_height(const NbTable *t, const NbTCell *c)
 {
     return (double)c->lines.n * t->leading + 2 * t->style.pad_v;
 }
 
-NbTable *nb_table_new(NbFonts *fonts, const NbStyle *style, const char *key, const char *section,
-                      const double *col_spec, size_t ncols, const NbCellIn *cells, size_t ncells,
-                      int header_rows, double width)
+NbTable *nb_table_new(NbFonts *fonts, const NbStyle *style, const NbTableIn *in, double width)
 {
+    const double *col_spec = in->col_spec;
+    const NbCellIn *cells = in->cells;
+    size_t ncols = in->ncols, ncells = in->ncells;
+    int header_rows = in->header_rows;
     NbTable *t = nb_xcalloc(1, sizeof *t);
-    t->key = key;
-    t->section = section;
+    t->key = in->key;
+    t->section = in->section;
     t->style = *style;
     t->leading = style->leading > 0 ? style->leading : style->size * 1.3;
     t->header_rows = header_rows;
@@ -141,8 +141,7 @@ static void S_draw_text(const NbTable *t, const NbTCell *c, NbDoc *doc, size_t p
     double top = y0 + (h - (double)c->lines.n * t->leading) / 2;
     for (size_t i = 0; i < c->lines.n; i++) {
         const NbLine *L = &c->lines.lines[i];
-        double base = top + (double)i * t->leading + (t->leading - t->style.size) / 2 +
-                      S_ASCENT * t->style.size;
+        double base = nb_baseline(top + (double)i * t->leading, t->leading, t->style.size);
         for (size_t r = 0; r < L->n; r++)
             nb_doc_run(doc, page, &L->runs[r], t->style.size, x0 + t->style.pad_h, base);
     }

@@ -3,17 +3,11 @@
 #ifndef NB_TABLE_H
 #define NB_TABLE_H
 
+#include "blocks.h"
 #include "doc.h"
 #include "font.h"
 #include "layout.h"
 #include "text.h"
-
-typedef struct {
-    int row, col, rowspan, colspan;
-    const char *text;
-    NbAlign align;
-    int number;
-} NbCellIn;
 
 typedef struct {
     NbCellIn in;
@@ -33,9 +27,9 @@ typedef struct {
     double leading;
 } NbTable;
 
-NbTable *nb_table_new(NbFonts *fonts, const NbStyle *style, const char *key, const char *section,
-                      const double *col_spec, size_t ncols, const NbCellIn *cells, size_t ncells,
-                      int header_rows, double width);
+/* Measure a composed table set in `style` across `width`: column widths, each cell's
+ * lines, row heights. */
+NbTable *nb_table_new(NbFonts *fonts, const NbStyle *style, const NbTableIn *in, double width);
 void nb_table_free(NbTable *t);
 
 double nb_table_rows_height(const NbTable *t, size_t r0, size_t r1);

@@ -3,66 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint32_t nb_utf8_next(const char **pp, const char *end)
-{
-    const unsigned char *p = (const unsigned char *)*pp;
-    uint32_t c = p[0];
-    *pp += 1;
-    if (c < 0x80) return c;
-    int n = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
-    if (!n || end - (const char *)p <= n) return 0xFFFD;
-    c &= 0x3Fu >> n;
-    for (int i = 1; i <= n; i++) {
-        if ((p[i] & 0xC0) != 0x80) return 0xFFFD;
-        c = (c << 6) | (p[i] & 0x3F);
-    }
-    static const uint32_t min[] = {0, 0x80, 0x800, 0x10000};
-    if (c < min[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0xFFFD;
-    *pp += n;
-    return c;
-}
-
-size_t nb_utf8_invalid(const char *s, size_t n)
-{
-    const char *p = s, *end = s + n;
-    while (p < end) {
-        const char *at = p;
-        if (nb_utf8_next(&p, end) == 0xFFFD &&
-            !(p - at == 3 && (unsigned char)at[0] == 0xEF && (unsigned char)at[1] == 0xBF &&
-              (unsigned char)at[2] == 0xBD))
-            return (size_t)(at - s);
-    }
-    return (size_t)-1;
-}
-
-void nb_utf8_put(NbBuf *b, uint32_t cp)
-{
-    char t[4];
-    size_t n;
-    if (cp < 0x80) t[0] = (char)cp, n = 1;
-    else if (cp < 0x800) t[0] = (char)(0xC0 | cp >> 6), t[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
-    else if (cp < 0x10000)
-        t[0] = (char)(0xE0 | cp >> 12), t[1] = (char)(0x80 | ((cp >> 6) & 0x3F)),
-        t[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
-    else
-        t[0] = (char)(0xF0 | cp >> 18), t[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
-        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), t[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
-    nb_buf_add(b, t, n);
-}
-
-int nb_char_han(uint32_t cp)
-{
-    return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || cp == 0x3007;
-}
-
-int nb_char_wide(uint32_t cp)
-{
-    return nb_char_han(cp) || (cp >= 0x2E80 && cp <= 0x33FF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
-           (cp >= 0xFF01 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) ||
-           (cp >= 0x2018 && cp <= 0x201D) || cp == 0x2014 || cp == 0x2026 || cp == 0x00B7 ||
-           cp == 0x2015;
-}
-
 static int S_in(uint32_t cp, const uint32_t *set, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -114,68 +54,6 @@ static int S_alnum(uint32_t cp)
 {
     return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
            (cp >= 0xC0 && cp < 0x2000);
-}
-
-/* Append a finished paragraph: spaces touching a wide character dropped, runs collapsed. */
-static void S_flush_paragraph(NbBuf *para, NbBuf *out)
-{
-    if (!para->len) return;
-    if (out->len) nb_buf_add(out, "\n", 1);
-    const char *q = para->s, *end = para->s + para->len;
-    uint32_t prev = 0;
-    while (q < end) {
-        uint32_t cp = nb_utf8_next(&q, end);
-        if (cp == ' ' || cp == 0x3000) {
-            const char *r = q;
-            uint32_t next = 0;
-            while (r < end) {
-                const char *at = r;
-                next = nb_utf8_next(&r, end);
-                if (next != ' ' && next != 0x3000) {
-                    r = at;
-                    break;
-                }
-                next = 0;
-            }
-            q = r;
-            if (prev && next && !nb_char_wide(prev) && !nb_char_wide(next) && cp == ' ')
-                nb_buf_add(out, " ", 1);
-            continue;
-        }
-        nb_utf8_put(out, cp);
-        prev = cp;
-    }
-    nb_buf_free(para);
-}
-
-char *nb_text_paragraphs(const char *raw)
-{
-    NbBuf para = {0}, out = {0};
-    for (const char *p = raw;;) {
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        while (len && (p[len - 1] == ' ' || p[len - 1] == '\r' || p[len - 1] == '\t')) len--;
-        const char *s = p;
-        while (len && (*s == ' ' || *s == '\t')) s++, len--;
-        if (len == 0) {
-            S_flush_paragraph(&para, &out);
-        } else {
-            if (para.len) {
-                /* a line break inside a paragraph: a space only between two Latin characters */
-                const char *q = s;
-                uint32_t next = nb_utf8_next(&q, s + len);
-                const char *back = para.s + para.len - 1;
-                while (back > para.s && ((unsigned char)*back & 0xC0) == 0x80) back--;
-                uint32_t last = nb_utf8_next(&back, para.s + para.len);
-                if (!nb_char_wide(last) && !nb_char_wide(next)) nb_buf_add(&para, " ", 1);
-            }
-            nb_buf_add(&para, s, len);
-        }
-        if (!eol) break;
-        p = eol + 1;
-    }
-    S_flush_paragraph(&para, &out);
-    return out.s ? out.s : nb_xstrdup("");
 }
 
 typedef struct {
@@ -420,6 +298,11 @@ void nb_text_break(NbFonts *fonts, const NbSpan *spans, size_t nspans, const NbP
     }
     free(starts);
     free(g);
+}
+
+double nb_baseline(double top, double pitch, double size)
+{
+    return top + (pitch - size) / 2 + 0.88 * size;
 }
 
 void nb_lines_free(NbLines *l)

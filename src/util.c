@@ -214,12 +214,24 @@ char *nb_read_file(const char *path, size_t *len, size_t limit, const char **err
     return b.s;
 }
 
-/* mkstemp makes 0600 files; a published report is readable like any new file. */
-static void fchmod_default(const char *path)
+/* A new file beside path, named path.<pid>.<n>.tmp, created with mode 0666 so that the
+ * process's umask applies as to any new file (mkstemp's 0600 would need the umask read,
+ * which only a process-wide umask() round trip can do). Returns the descriptor, or -1. */
+static int S_open_temp(const char *path, char **tmp)
 {
-    mode_t mask = umask(0);
-    umask(mask);
-    chmod(path, 0666 & ~mask);
+    static _Atomic unsigned counter;
+    for (int tries = 0; tries < 100; tries++) {
+        *tmp = nb_xasprintf("%s.%ld.%u.tmp", path, (long)getpid(), counter++);
+        int fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST) {
+            if (fd < 0) free(*tmp), *tmp = NULL;
+            return fd;
+        }
+        free(*tmp);
+    }
+    *tmp = NULL;
+    errno = EEXIST;
+    return -1;
 }
 
 static int S_write_all(int fd, const char *data, size_t len, const char **err)
@@ -250,19 +262,45 @@ int nb_write_atomic(const char *path, const char *data, size_t len, const char *
         if (close(fd) != 0 && ok) *err = strerror(errno), ok = 0;
         return ok;
     }
-    char *tmp = nb_xasprintf("%s.XXXXXX", path);
-    int fd = mkstemp(tmp);
+    char *tmp = NULL;
+    int fd = S_open_temp(path, &tmp);
     if (fd < 0) {
         *err = strerror(errno);
-        free(tmp);
         return 0;
     }
     int ok = S_write_all(fd, data, len, err);
     if (ok && fsync(fd) != 0 && errno != EINVAL) *err = strerror(errno), ok = 0;
     if (close(fd) != 0 && ok) *err = strerror(errno), ok = 0;
-    if (ok) fchmod_default(tmp);
     if (ok && rename(tmp, path) != 0) *err = strerror(errno), ok = 0;
     if (!ok) unlink(tmp);
     free(tmp);
     return ok;
+}
+
+size_t nb_yaml_ext(const char *name)
+{
+    size_t n = strlen(name);
+    if (n > 5 && strcmp(name + n - 5, ".yaml") == 0) return 5;
+    if (n > 4 && strcmp(name + n - 4, ".yml") == 0) return 4;
+    return 0;
+}
+
+char *nb_expand(const char *tmpl, const char *const *names, const char *const *values, size_t n)
+{
+    NbBuf b = {0};
+    for (const char *p = tmpl; *p;) {
+        size_t k = n;
+        if (*p == '{')
+            for (k = 0; k < n; k++) {
+                size_t len = strlen(names[k]);
+                if (strncmp(p + 1, names[k], len) == 0 && p[1 + len] == '}') break;
+            }
+        if (k < n) {
+            nb_buf_puts(&b, values[k]);
+            p += strlen(names[k]) + 2;
+        } else {
+            nb_buf_add(&b, p++, 1);
+        }
+    }
+    return b.s ? b.s : nb_xstrdup("");
 }

@@ -57,11 +57,15 @@ void nb_diag_free(NbDiag *d);
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t nb_edit_distance(const char *a, const char *b);
 
-/* Read a whole file; returns NULL and sets *err (static text) on failure. */
+/* Read a whole file of at most limit bytes; returns NULL and sets *err (static text) on
+ * failure ("file too large" past the limit). */
 char *nb_read_file(const char *path, size_t *len, size_t limit, const char **err);
 
+/* The length of a name's .yaml or .yml ending, 0 when it has neither. */
+size_t nb_yaml_ext(const char *name);
 
-
+/* tmpl with each {name} replaced by its value; other braces are kept as they are. */
+char *nb_expand(const char *tmpl, const char *const *names, const char *const *values, size_t n);
 /* Write data to path through a temporary file in the same folder, renamed into place
  * only when complete; returns 0 with *err set (static or strerror text) on failure. */
 int nb_write_atomic(const char *path, const char *data, size_t len, const char **err);

@@ -307,3 +307,39 @@ const char *nb_ykind_name(NbYKind k)
 {
     return k == NB_Y_SCALAR ? "a single value" : k == NB_Y_SEQ ? "a list" : "a mapping";
 }
+
+void nb_ykey_unknown(NbDiag *diag, const NbYNode *key, const char *const *names, size_t n,
+                     const char *prefix, const char *where)
+{
+    const char *best = NULL;
+    size_t bestd = (size_t)-1;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = nb_edit_distance(key->str, names[i]);
+        if (d < bestd) bestd = d, best = names[i];
+    }
+    if (best && bestd <= (strlen(key->str) + 2) / 3 + 1) {
+        nb_diag_add(diag, NB_ERROR, key->mark, "%sunknown key '%s'%s; did you mean '%s'?", prefix,
+                    key->str, where, best);
+        return;
+    }
+    NbBuf b = {0};
+    for (size_t i = 0; i < n; i++) nb_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+    nb_diag_add(diag, NB_ERROR, key->mark, "%sunknown key '%s'%s; known keys: %s", prefix, key->str,
+                where, b.s ? b.s : "none");
+    nb_buf_free(&b);
+}
+
+size_t nb_ymap_check_keys(NbDiag *diag, const NbYNode *map, const char *const *known,
+                          const char *prefix, const char *where)
+{
+    size_t nknown = 0, bad = 0;
+    while (known[nknown]) nknown++;
+    for (size_t i = 0; map && map->kind == NB_Y_MAP && i < map->n; i++) {
+        size_t k = 0;
+        while (k < nknown && strcmp(map->keys[i]->str, known[k]) != 0) k++;
+        if (k < nknown) continue;
+        nb_ykey_unknown(diag, map->keys[i], known, nknown, prefix, where);
+        bad++;
+    }
+    return bad;
+}

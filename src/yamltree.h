@@ -38,4 +38,13 @@ size_t nb_ydoc_offset(const NbYDoc *doc, NbMark at);
 NbYNode *nb_ymap_get(const NbYNode *map, const char *key);
 const char *nb_ykind_name(NbYKind k);
 
+/* An unknown mapping key: an error at the key, with the nearest of `names` suggested
+ * ("did you mean …?") or, when none is near, all of them. `prefix` opens the message
+ * ("layout: " or ""), `where` follows the key (" in styles.body"). */
+void nb_ykey_unknown(NbDiag *diag, const NbYNode *key, const char *const *names, size_t n,
+                     const char *prefix, const char *where);
+/* Report every key of map that is not in `known` (NULL-terminated); returns how many. */
+size_t nb_ymap_check_keys(NbDiag *diag, const NbYNode *map, const char *const *known,
+                          const char *prefix, const char *where);
+
 #endif

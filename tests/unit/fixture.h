@@ -4,6 +4,7 @@
 #define NB_TEST_FIXTURE_H
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "font.h"
 #include "layout.h"
@@ -13,6 +14,15 @@
 
 static NbLayout *S_layout;
 static NbFonts *S_fonts;
+
+/* A style of the real layout, by name (the tests name the ones they need). */
+#define S_ST(name) S_style_named(name)
+static inline int S_style_named(const char *name)
+{
+    int id = nb_layout_style(S_layout, name);
+    if (id < 0) fprintf(stderr, "the layout has no style '%s'\n", name), abort();
+    return id;
+}
 
 /* Open the layout and its fonts; 0 on success, diagnostics printed otherwise. */
 static int S_open(void)

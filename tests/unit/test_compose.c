@@ -13,6 +13,7 @@
 
 #include "fixture.h"
 #include "compose.h"
+#include "flow.h"
 #include "font.h"
 #include "layout.h"
 #include "report.h"
@@ -42,7 +43,7 @@ static const char S_report[] =
     "\n"
     "  本年未收到申请。\n";
 
-static int S_role(NbStyleId id)
+static int S_role(int id)
 {
     return S_layout->styles[id].font_role;
 }
@@ -58,7 +59,8 @@ static void S_compose(NbBlocks *bs, NbReport **rp)
     if (d.n) nb_diag_print(&d, stderr);
     assert_non_null(r);
     memset(bs, 0, sizeof *bs);
-    assert_true(nb_compose(r, S_layout, S_fonts, bs, &d));
+    nb_compose(r, S_layout, bs);
+    assert_true(nb_flow_cover(bs, S_fonts, &d));
     assert_int_equal(d.errors, 0);
     nb_diag_free(&d);
     *rp = r;
@@ -79,12 +81,12 @@ static void test_heading_levels(void **state)
     NbReport *r;
     S_compose(&bs, &r);
     /* the roles differ, or the test could not tell them apart */
-    assert_int_not_equal(S_role(NB_ST_HEADING1), S_role(NB_ST_BODY));
-    assert_int_not_equal(S_role(NB_ST_HEADING2), S_role(NB_ST_BODY));
-    assert_int_not_equal(S_role(NB_ST_HEADING1), S_role(NB_ST_HEADING2));
-    assert_string_equal(S_layout->roles[S_role(NB_ST_HEADING1)].families[0], "黑体");
-    assert_string_equal(S_layout->roles[S_role(NB_ST_HEADING2)].families[0], "楷体_GB2312");
-    assert_string_equal(S_layout->roles[S_role(NB_ST_BODY)].families[0], "仿宋_GB2312");
+    assert_int_not_equal(S_role(S_ST("heading1")), S_role(S_ST("body")));
+    assert_int_not_equal(S_role(S_ST("heading2")), S_role(S_ST("body")));
+    assert_int_not_equal(S_role(S_ST("heading1")), S_role(S_ST("heading2")));
+    assert_string_equal(S_layout->roles[S_role(S_ST("heading1"))].families[0], "黑体");
+    assert_string_equal(S_layout->roles[S_role(S_ST("heading2"))].families[0], "楷体_GB2312");
+    assert_string_equal(S_layout->roles[S_role(S_ST("body"))].families[0], "仿宋_GB2312");
 
     /* 一、…: the layout's section headings, in the 黑体 role */
     size_t headings = 0;
@@ -92,7 +94,7 @@ static void test_heading_levels(void **state)
         if (bs.b[i].type == NB_B_HEADING) {
             headings++;
             assert_int_equal(bs.b[i].nspans, 1);
-            assert_int_equal(bs.b[i].spans[0].role, S_role(NB_ST_HEADING1));
+            assert_int_equal(bs.b[i].spans[0].role, S_role(S_ST("heading1")));
         }
     assert_int_equal(headings, 6);
 
@@ -101,9 +103,9 @@ static void test_heading_levels(void **state)
     assert_non_null(b);
     assert_int_equal(b->nspans, 2);
     assert_string_equal(b->spans[0].text, "（一）主动公开情况。");
-    assert_int_equal(b->spans[0].role, S_role(NB_ST_HEADING2));
+    assert_int_equal(b->spans[0].role, S_role(S_ST("heading2")));
     assert_string_equal(b->spans[1].text, "本年主动公开信息。");
-    assert_int_equal(b->spans[1].role, S_role(NB_ST_BODY));
+    assert_int_equal(b->spans[1].role, S_role(S_ST("body")));
 
     /* 1. and （1）: the body font throughout */
     static const char *const body[] = {"1.政府信息公开平台建设", "（1）门户网站", "本年未收到申请"};
@@ -111,15 +113,15 @@ static void test_heading_levels(void **state)
         b = S_para_starting(&bs, body[k]);
         assert_non_null(b);
         assert_int_equal(b->nspans, 1);
-        assert_int_equal(b->style, NB_ST_BODY);
-        assert_int_equal(b->spans[0].role, S_role(NB_ST_BODY));
+        assert_int_equal(b->style, S_ST("body"));
+        assert_int_equal(b->spans[0].role, S_role(S_ST("body")));
     }
 
     /* （二）… standing alone (no full stop): a heading line in 楷体 */
     b = S_para_starting(&bs, "（二）依申请公开情况");
     assert_non_null(b);
-    assert_int_equal(b->style, NB_ST_HEADING2);
-    assert_int_equal(b->spans[0].role, S_role(NB_ST_HEADING2));
+    assert_int_equal(b->style, S_ST("heading2"));
+    assert_int_equal(b->spans[0].role, S_role(S_ST("heading2")));
     nb_blocks_free(&bs);
     nb_report_free(r);
 }
@@ -133,13 +135,13 @@ static void test_title_tables_signature(void **state)
     assert_true(bs.n > 0);
     assert_int_equal(bs.b[0].type, NB_B_TITLE);
     assert_string_equal(bs.b[0].spans[0].text, "测试街道办事处|2023年政府信息公开工作年度报告");
-    assert_int_equal(bs.b[0].spans[0].role, S_role(NB_ST_TITLE));
+    assert_int_equal(bs.b[0].spans[0].role, S_role(S_ST("title")));
     static const char *const sections[] = {"二", "三", "四"};
     size_t t = 0;
     for (size_t i = 0; i < bs.n; i++)
         if (bs.b[i].type == NB_B_TABLE) {
             assert_true(t < 3);
-            assert_string_equal(bs.b[i].table->section, sections[t]);
+            assert_string_equal(bs.b[i].table.section, sections[t]);
             /* a table follows its section heading */
             assert_int_equal(bs.b[i - 1].type, NB_B_HEADING);
             assert_true(strncmp(bs.b[i - 1].spans[0].text, sections[t], 3) == 0);

@@ -35,7 +35,7 @@ static int S_setup(void **state)
 {
     (void)state;
     if (S_open()) return -1;
-    S_role = S_layout->styles[NB_ST_BODY].font_role;
+    S_role = S_layout->styles[S_ST("body")].font_role;
     S_pitch = S_layout->char_pitch;
     S_measure = 28 * S_pitch;
     /* 156 mm / 28 */

@@ -56,12 +56,20 @@ static const double S_cols[] = {60, -1, -2}; /* 60 pt, 1fr, 2fr */
 
 static const NbStyle *S_style(void)
 {
-    return &S_layout->styles[NB_ST_TABLE];
+    return &S_layout->styles[S_ST("table")];
+}
+
+/* A table of the given grid, measured in the layout's table style. */
+static NbTable *S_new(const char *section, const double *cols, size_t ncols, const NbCellIn *cells,
+                      size_t ncells, int header_rows, double width)
+{
+    NbTableIn in = {"t", section, cols, ncols, (NbCellIn *)cells, ncells, header_rows};
+    return nb_table_new(S_fonts, S_style(), &in, width);
 }
 
 static NbTable *S_table(void)
 {
-    return nb_table_new(S_fonts, S_style(), "t", "三", S_cols, 3, S_cells, NCELLS, 1, WIDTH);
+    return S_new("三", S_cols, 3, S_cells, NCELLS, 1, WIDTH);
 }
 
 static double S_text_h(const NbTable *t, size_t i)
@@ -86,14 +94,14 @@ static void test_columns(void **state)
     /* all fr: equal shares of the whole width */
     static const double eq[] = {-1, -1, -1, -1};
     static const NbCellIn one[] = {{0, 0, 1, 4, "表", NB_ALIGN_CENTER, 0}};
-    t = nb_table_new(S_fonts, S_style(), "t", "四", eq, 4, one, 1, 0, 200);
+    t = S_new("四", eq, 4, one, 1, 0, 200);
     for (size_t i = 0; i < 4; i++) assert_true(fabs(t->colx[i + 1] - t->colx[i] - 50) < EPS);
     assert_true(fabs(t->colx[4] - 200) < EPS);
     nb_table_free(t);
 
     /* all fixed: the width given is what the columns add up to */
     static const double fx[] = {20, 30.5, 49.5};
-    t = nb_table_new(S_fonts, S_style(), "t", "四", fx, 3, one, 0, 0, 100);
+    t = S_new("四", fx, 3, one, 0, 0, 100);
     assert_true(fabs(t->colx[1] - 20) < EPS);
     assert_true(fabs(t->colx[2] - 50.5) < EPS);
     assert_true(fabs(t->colx[3] - 100) < EPS);
@@ -172,7 +180,7 @@ static void test_break_clean(void **state)
         {5, 1, 1, 1, "6", NB_ALIGN_CENTER, 1},
     };
     static const double cols[] = {40, -1};
-    t = nb_table_new(S_fonts, S_style(), "t", "三", cols, 2, tall, 7, 0, 200);
+    t = S_new("三", cols, 2, tall, 7, 0, 200);
     for (size_t r = 1; r < 6; r++) assert_true(nb_table_break_clean(t, 0, r));
     /* a part that began on an earlier page (row 3) and ends at row 4 holds it too */
     assert_true(nb_table_break_clean(t, 3, 4));
@@ -382,8 +390,9 @@ static void test_layout_grids(void **state)
                                ts->cells[k].colspan, ts->cells[k].text ? ts->cells[k].text : "0",
                                NB_ALIGN_CENTER, ts->cells[k].text == NULL};
         double width = S_layout->page_w - S_layout->margin_left - S_layout->margin_right;
-        NbTable *t = nb_table_new(S_fonts, S_style(), ts->key, ts->section, ts->col_width, ts->ncols,
-                                  in, ts->ncells, ts->header_rows, width);
+        NbTableIn tin = {ts->key, ts->section, ts->col_width, ts->ncols, in, ts->ncells,
+                         ts->header_rows};
+        NbTable *t = nb_table_new(S_fonts, S_style(), &tin, width);
         assert_true(fabs(t->colx[ts->ncols] - width) < EPS);
         for (size_t q = 0; q < ts->ncols; q++) assert_true(t->colx[q + 1] > t->colx[q]);
         for (size_t k = 0; k < t->ncells; k++) {

@@ -25,7 +25,7 @@ static int S_setup(void **state)
 {
     (void)state;
     if (S_open()) return -1;
-    S_role = S_layout->styles[NB_ST_BODY].font_role;
+    S_role = S_layout->styles[S_ST("body")].font_role;
     return 0;
 }
 
