@@ -35,13 +35,11 @@ build/tests/%: tests/unit/%.c build/libnianbao.a src/*.h tests/unit/*.h | build/
 unit: $(TESTS)
 	@set -e; for t in $(TESTS); do echo "== $$t"; $$t; done
 
-check: nianbao unit
-	python3 tests/test_grid.py
-	python3 tests/test_e2e.py
-	python3 tests/test_typeset.py
-	python3 tests/test_paragraphs.py
-	python3 tests/test_hostile.py
-	python3 tests/test_batch.py
+# Every unit test and end-to-end test file, CHECK_JOBS at a time (default: one per core);
+# the summary gives each one's time and the wall time. One file or class alone:
+#   python3 tests/run.py test_typeset      python3 tests/test_typeset.py Signature
+check: nianbao $(TESTS)
+	python3 tests/run.py $(if $(CHECK_JOBS),-j $(CHECK_JOBS))
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize:

@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 PACKAGES="build-essential pkg-config libhpdf-dev libyaml-dev zlib1g-dev libpng-dev \
 libfontconfig-dev fontconfig libcmocka-dev poppler-utils qpdf python3 python3-yaml \
 fonts-arphic-gbsn00lp fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei fonts-lxgw-wenkai \
-libfreetype-dev python3-fonttools clang"
+libfreetype-dev python3-fonttools clang strace"
 
 missing=""
 for p in $PACKAGES; do

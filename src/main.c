@@ -213,6 +213,7 @@ static int S_template(const S_Opts *o, const char *data)
 int main(int argc, char **argv)
 {
     S_Opts o = {0};
+    nb_write_atomic_signals();
     o.inputs = nb_xcalloc((size_t)argc, sizeof *o.inputs);
     int status;
     for (int i = 1; i < argc; i++) {

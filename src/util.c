@@ -1,6 +1,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,6 +216,56 @@ char *nb_read_file(const char *path, size_t *len, size_t limit, const char **err
     return b.s;
 }
 
+/* The temporary files being written (a few workers' threads at most), so that a signal
+ * that ends the process removes them: nothing half-written is left beside the report.
+ * A slot is claimed atomically; the handler reads only lock-free atomics and calls only
+ * unlink, which is async-signal-safe. */
+#define S_SLOTS 16
+#define S_SLOT_PATH 4096
+static char S_slot_path[S_SLOTS][S_SLOT_PATH];
+static atomic_int S_slot_state[S_SLOTS]; /* 0 free, 1 being filled, 2 holds a path */
+
+static int S_slot_claim(const char *path)
+{
+    if (strlen(path) >= S_SLOT_PATH) return -1;
+    for (int i = 0; i < S_SLOTS; i++) {
+        int free_ = 0;
+        if (atomic_compare_exchange_strong(&S_slot_state[i], &free_, 1)) {
+            strcpy(S_slot_path[i], path);
+            atomic_store(&S_slot_state[i], 2);
+            return i;
+        }
+    }
+    return -1; /* more writers than slots: that file is just not cleaned on a signal */
+}
+
+static void S_slot_release(int i)
+{
+    if (i >= 0) atomic_store(&S_slot_state[i], 0);
+}
+
+static void S_on_signal(int sig)
+{
+    for (int i = 0; i < S_SLOTS; i++)
+        if (atomic_load(&S_slot_state[i]) == 2) unlink(S_slot_path[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void nb_write_atomic_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction sa, old;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = S_on_signal;
+        sigemptyset(&sa.sa_mask);
+        /* a signal the caller chose to ignore (nohup) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
 /* A new file beside path, named path.<pid>.<n>.tmp, created with mode 0666 so that the
  * process's umask applies as to any new file (mkstemp's 0600 would need the umask read,
  * which only a process-wide umask() round trip can do). Returns the descriptor, or -1. */
@@ -268,11 +320,13 @@ int nb_write_atomic(const char *path, const char *data, size_t len, const char *
         *err = strerror(errno);
         return 0;
     }
+    int slot = S_slot_claim(tmp);
     int ok = S_write_all(fd, data, len, err);
     if (ok && fsync(fd) != 0 && errno != EINVAL) *err = strerror(errno), ok = 0;
     if (close(fd) != 0 && ok) *err = strerror(errno), ok = 0;
     if (ok && rename(tmp, path) != 0) *err = strerror(errno), ok = 0;
     if (!ok) unlink(tmp);
+    S_slot_release(slot);
     free(tmp);
     return ok;
 }

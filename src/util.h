@@ -69,4 +69,7 @@ char *nb_expand(const char *tmpl, const char *const *names, const char *const *v
 /* Write data to path through a temporary file in the same folder, renamed into place
  * only when complete; returns 0 with *err set (static or strerror text) on failure. */
 int nb_write_atomic(const char *path, const char *data, size_t len, const char **err);
+/* Have SIGINT, SIGTERM, SIGHUP and SIGQUIT remove the temporary files nb_write_atomic is
+ * writing before they end the process (as they would have). Call once, from main. */
+void nb_write_atomic_signals(void);
 #endif

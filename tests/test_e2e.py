@@ -32,8 +32,8 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_grid import (REPO, LAYOUT_ID, NUMBER_TEXT, check, document_headings,  # noqa: E402
-                       field_spec, load_layout, lookup, number_slots, run_tests, spec_grids,
-                       subsequence_problems)
+                       field_spec, layout_cells, load_layout, lookup, number_slots, run_tests,
+                       spec_grids, subsequence_problems)
 
 SAMPLES = sorted(glob.glob(os.path.join(REPO, 'samples', '*.yaml')))
 TIMEOUT = 120          # seconds per external command
@@ -425,10 +425,19 @@ def alignment_problems(table, boxes):
     return problems
 
 
-def spec_coverage_problems(section, boxes):
+def expected_grids(layout):
+    """{section: [Cell]} a sample's tables must show: the spec grids (format-2021-grid.tsv) for
+    the layout they describe; for another format (no spec grid here), that layout's own cells,
+    which the C loader has checked to cover its grid exactly once."""
+    if layout.get('id') == LAYOUT_ID:
+        return spec_grids()
+    return {str(t.get('section')): layout_cells(layout, name) for name, t in layout['tables'].items()}
+
+
+def spec_coverage_problems(section, boxes, grids):
     """Check 6, continued: every spec cell is in the JSON, with the spec's kind, span and text."""
     problems = []
-    for cell in spec_grids().get(section, []):
+    for cell in grids.get(section, []):
         frags = sorted((b for b in boxes if (b.row, b.col) == (cell.row, cell.col)),
                        key=lambda b: b.page)
         where = f'section {section} r{cell.row}c{cell.col} 「{cell.text}」'
@@ -446,7 +455,7 @@ def spec_coverage_problems(section, boxes):
         if not is_number and squash(cell.text) not in (squash(first.text),
                                                        ''.join(squash(f.text) for f in frags)):
             problems.append(f'{cell_name(first)}: JSON text 「{first.text}」, spec 「{cell.text}」')
-    anchors = {(c.row, c.col) for c in spec_grids().get(section, [])}
+    anchors = {(c.row, c.col) for c in grids.get(section, [])}
     problems += [f'{cell_name(b)}: not a cell of the spec grid' for b in boxes
                  if (b.row, b.col) not in anchors]
     return problems
@@ -600,7 +609,7 @@ class SampleChecks:
             problems += [f'{cell_name(b)}: JSON section {b.section}, layout says {section}'
                          for b in mine if str(b.section) != section]
             problems += alignment_problems(name, mine)
-            problems += spec_coverage_problems(section, mine)
+            problems += spec_coverage_problems(section, mine, expected_grids(self.run_.layout))
         tables = set(self.run_.layout['tables'])
         problems += [f'{cell_name(b)}: table not in the layout' for b in boxes if b.table not in tables]
         self.fail_all(problems)

@@ -403,9 +403,30 @@ class SelfCheckTest(unittest.TestCase):
 
 # ---------------------------------------------------------------- runner
 
-def run_tests(module):
-    """Run a module's tests verbosely, print 'N passed, N failed' last; return the exit status."""
-    suite = unittest.defaultTestLoader.loadTestsFromModule(module)
+def iter_tests(suite):
+    for item in suite:
+        if isinstance(item, unittest.TestSuite):
+            yield from iter_tests(item)
+        else:
+            yield item
+
+
+def select_tests(suite, words):
+    """The tests whose Class.method contains one of the words (any case): `python3
+    tests/test_typeset.py Signature` runs one class, `… test_seal_centred` one case."""
+    if not words:
+        return suite
+    words = [w.lower() for w in words]
+    picked = [t for t in iter_tests(suite)
+              if any(w in f'{type(t).__name__}.{t._testMethodName}'.lower() for w in words)]
+    return unittest.TestSuite(picked)
+
+
+def run_tests(module, argv=None):
+    """Run a module's tests verbosely (only those the command line's words select, if any),
+    print 'N passed, N failed' last; return the exit status."""
+    words = sys.argv[1:] if argv is None else argv
+    suite = select_tests(unittest.defaultTestLoader.loadTestsFromModule(module), words)
     result = unittest.TextTestRunner(verbosity=2).run(suite)
     failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
     passed = result.testsRun - failed - len(result.skipped)
