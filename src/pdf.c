@@ -218,36 +218,92 @@ static void S_tag(const NbSubset *s, char tag[7])
     tag[6] = 0;
 }
 
-static int S_embed(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, NbDiag *diag, const char *path)
+/* The face's subset: CID k draws the glyph of cps[k]; *want gets each CID's glyph in the
+ * font and *map the CIDToGIDMap (2 bytes per CID, from 0), both allocated. */
+static int S_subset_face(NbSfnt *sf, const S_Face *f, NbSubset *sub, uint16_t **want,
+                         unsigned char **map, NbDiag *diag, const char *path)
 {
-    /* the glyphs: CID k draws the glyph of cps[k] */
-    uint16_t *want = nb_xmalloc((f->ncids + 1) * sizeof *want);
-    for (size_t k = 1; k <= f->ncids; k++) want[k - 1] = (uint16_t)nb_sfnt_glyph(sf, f->cps[k]);
-    NbSubset sub = {0};
+    *want = nb_xmalloc((f->ncids + 1) * sizeof **want);
+    for (size_t k = 1; k <= f->ncids; k++) (*want)[k - 1] = (uint16_t)nb_sfnt_glyph(sf, f->cps[k]);
     char *err = NULL;
-    if (!nb_subset(sf, want, f->ncids, &sub, &err)) {
+    if (!nb_subset(sf, *want, f->ncids, sub, &err)) {
         nb_diag_add(diag, NB_ERROR, (NbMark){path, 0, 0}, "cannot subset this font: %s",
                     err ? err : "?");
         free(err);
-        free(want);
+        free(*want);
         return 0;
     }
     /* old gid → new gid, for the CIDToGIDMap */
     unsigned nold = nb_sfnt_num_glyphs(sf);
     uint16_t *newgid = nb_xcalloc(nold + 1, sizeof *newgid);
-    for (size_t i = 0; i < sub.count; i++)
-        if (sub.old_gids[i] <= nold) newgid[sub.old_gids[i]] = (uint16_t)i;
-    unsigned char *map = nb_xcalloc(f->ncids + 1, 2);
+    for (size_t i = 0; i < sub->count; i++)
+        if (sub->old_gids[i] <= nold) newgid[sub->old_gids[i]] = (uint16_t)i;
+    *map = nb_xcalloc(f->ncids + 1, 2);
     for (size_t k = 1; k <= f->ncids; k++) {
-        uint16_t g = want[k - 1] <= nold ? newgid[want[k - 1]] : 0;
-        map[2 * k] = (unsigned char)(g >> 8), map[2 * k + 1] = (unsigned char)g;
+        uint16_t g = (*want)[k - 1] <= nold ? newgid[(*want)[k - 1]] : 0;
+        (*map)[2 * k] = (unsigned char)(g >> 8), (*map)[2 * k + 1] = (unsigned char)g;
     }
+    free(newgid);
+    return 1;
+}
+
+/* The FontDescriptor's entries: name, flags, box and metrics in 1/1000 em, the font file. */
+static HPDF_STATUS S_descriptor(HPDF_Doc pdf, NbSfnt *sf, HPDF_Dict fd, const char *name,
+                                HPDF_Dict file)
+{
     double upem = nb_sfnt_units_per_em(sf);
+    int bbox[4], asc, desc, cap;
+    nb_sfnt_metrics(sf, bbox, &asc, &desc, &cap);
+    HPDF_Array fbbox = HPDF_Array_New(S_mmgr(pdf));
+    if (!fbbox) return HPDF_FAILD_TO_ALLOC_MEM;
+    HPDF_STATUS st = HPDF_OK;
+    for (int i = 0; i < 4; i++) st |= HPDF_Array_AddNumber(fbbox, (HPDF_INT32)(bbox[i] * 1000 / upem));
+    st |= HPDF_Dict_AddName(fd, "FontName", name);
+    st |= HPDF_Dict_AddNumber(fd, "Flags", 4);
+    st |= HPDF_Dict_Add(fd, "FontBBox", fbbox);
+    st |= HPDF_Dict_AddNumber(fd, "ItalicAngle", 0);
+    st |= HPDF_Dict_AddNumber(fd, "Ascent", (HPDF_INT32)(asc * 1000 / upem));
+    st |= HPDF_Dict_AddNumber(fd, "Descent", (HPDF_INT32)(desc * 1000 / upem));
+    st |= HPDF_Dict_AddNumber(fd, "CapHeight", (HPDF_INT32)(cap * 1000 / upem));
+    st |= HPDF_Dict_AddNumber(fd, "StemV", 80);
+    st |= HPDF_Dict_Add(fd, "FontFile2", file);
+    return st;
+}
+
+/* /W in 1/1000 em, only of the CIDs that are not 1000 wide (DW): Han characters are all
+ * full width, so it lists a few marks, Latin and digits. */
+static HPDF_STATUS S_widths(HPDF_Doc pdf, NbSfnt *sf, const uint16_t *want, size_t ncids,
+                            HPDF_Array w)
+{
+    double upem = nb_sfnt_units_per_em(sf);
+    HPDF_STATUS st = HPDF_OK;
+    HPDF_Array run = NULL;
+    size_t last = 0;
+    for (size_t k = 1; k <= ncids && st == HPDF_OK; k++) {
+        HPDF_INT32 wk = (HPDF_INT32)(nb_sfnt_advance(sf, want[k - 1]) * 1000 / upem + 0.5);
+        if (wk == 1000) continue;
+        if (!run || k != last + 1) { /* a new run: c [w …] */
+            run = HPDF_Array_New(S_mmgr(pdf));
+            st |= HPDF_Array_AddNumber(w, (HPDF_INT32)k);
+            st |= run ? HPDF_Array_Add(w, run) : HPDF_FAILD_TO_ALLOC_MEM;
+        }
+        if (run) st |= HPDF_Array_AddNumber(run, wk);
+        last = k;
+    }
+    return st;
+}
+
+/* One face as a Type0 font over a CIDFontType2 holding its subset, with a CIDToGIDMap, /W
+ * and a ToUnicode CMap; f->font is the Type0 dictionary. */
+static int S_embed(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, NbDiag *diag, const char *path)
+{
+    NbSubset sub = {0};
+    uint16_t *want;
+    unsigned char *map;
+    if (!S_subset_face(sf, f, &sub, &want, &map, diag, path)) return 0;
     char tag[7], name[160];
     S_tag(&sub, tag);
     snprintf(name, sizeof name, "%s+%s", tag, nb_sfnt_ps_name(sf));
-    int bbox[4], asc, desc, cap;
-    nb_sfnt_metrics(sf, bbox, &asc, &desc, &cap);
     HPDF_STATUS st = HPDF_OK;
     HPDF_Dict file = NULL, cidmap = NULL, tounicode = NULL;
     st |= S_stream_z(pdf, &file, sub.data, sub.len, S_FONT_LEVEL);
@@ -259,41 +315,16 @@ static int S_embed(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, NbDiag *diag, const char
     nb_buf_free(&cmap);
     HPDF_Dict fd = S_dict(pdf, "FontDescriptor"), cid = S_dict(pdf, "Font");
     f->font = S_dict(pdf, "Font");
-    HPDF_Array fbbox = HPDF_Array_New(S_mmgr(pdf)), w = HPDF_Array_New(S_mmgr(pdf)),
-               desc_fonts = HPDF_Array_New(S_mmgr(pdf));
+    HPDF_Array w = HPDF_Array_New(S_mmgr(pdf)), desc_fonts = HPDF_Array_New(S_mmgr(pdf));
     HPDF_Dict info = HPDF_Dict_New(S_mmgr(pdf));
-    if (!fd || !cid || !f->font || !fbbox || !w || !desc_fonts || !info || !file ||
-        !cidmap || !tounicode)
+    if (!fd || !cid || !f->font || !w || !desc_fonts || !info || !file || !cidmap || !tounicode)
         st |= HPDF_FAILD_TO_ALLOC_MEM;
     if (st == HPDF_OK) {
-        for (int i = 0; i < 4; i++) st |= HPDF_Array_AddNumber(fbbox, (HPDF_INT32)(bbox[i] * 1000 / upem));
-        st |= HPDF_Dict_AddName(fd, "FontName", name);
-        st |= HPDF_Dict_AddNumber(fd, "Flags", 4);
-        st |= HPDF_Dict_Add(fd, "FontBBox", fbbox);
-        st |= HPDF_Dict_AddNumber(fd, "ItalicAngle", 0);
-        st |= HPDF_Dict_AddNumber(fd, "Ascent", (HPDF_INT32)(asc * 1000 / upem));
-        st |= HPDF_Dict_AddNumber(fd, "Descent", (HPDF_INT32)(desc * 1000 / upem));
-        st |= HPDF_Dict_AddNumber(fd, "CapHeight", (HPDF_INT32)(cap * 1000 / upem));
-        st |= HPDF_Dict_AddNumber(fd, "StemV", 80);
-        st |= HPDF_Dict_Add(fd, "FontFile2", file);
+        st |= S_descriptor(pdf, sf, fd, name, file);
         st |= HPDF_Dict_Add(info, "Registry", HPDF_String_New(S_mmgr(pdf), "Adobe", NULL));
         st |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(S_mmgr(pdf), "Identity", NULL));
         st |= HPDF_Dict_AddNumber(info, "Supplement", 0);
-        /* widths in 1/1000 em, only of the CIDs that are not 1000 wide (DW): Han
-         * characters are all full width, so /W lists a few marks, Latin and digits */
-        HPDF_Array run = NULL;
-        size_t last = 0;
-        for (size_t k = 1; k <= f->ncids && st == HPDF_OK; k++) {
-            HPDF_INT32 wk = (HPDF_INT32)(nb_sfnt_advance(sf, want[k - 1]) * 1000 / upem + 0.5);
-            if (wk == 1000) continue;
-            if (!run || k != last + 1) { /* a new run: c [w …] */
-                run = HPDF_Array_New(S_mmgr(pdf));
-                st |= HPDF_Array_AddNumber(w, (HPDF_INT32)k);
-                st |= run ? HPDF_Array_Add(w, run) : HPDF_FAILD_TO_ALLOC_MEM;
-            }
-            if (run) st |= HPDF_Array_AddNumber(run, wk);
-            last = k;
-        }
+        st |= S_widths(pdf, sf, want, f->ncids, w);
         st |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
         st |= HPDF_Dict_AddName(cid, "BaseFont", name);
         st |= HPDF_Dict_Add(cid, "CIDSystemInfo", info);
@@ -309,7 +340,6 @@ static int S_embed(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, NbDiag *diag, const char
         st |= HPDF_Dict_Add(f->font, "ToUnicode", tounicode);
     }
     free(map);
-    free(newgid);
     free(want);
     nb_subset_free(&sub);
     return st == HPDF_OK;

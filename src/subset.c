@@ -166,34 +166,27 @@ int nb_sfnt_face_offset(const unsigned char *data, size_t len, unsigned index, s
     return 1;
 }
 
-NbSfnt *nb_sfnt_open(const unsigned char *data, size_t len, size_t face_offset, char **err)
+/* The header of a face: a TrueType table directory that is whole; its table count, or -1
+ * with an error. */
+static int S_header(const unsigned char *data, size_t len, size_t face_offset, char **err)
 {
-    if (err) *err = NULL;
-    if (!data || face_offset > len || len - face_offset < 12) {
-        S_fail(err, "not a TrueType font: too short");
-        return NULL;
-    }
+    if (!data || face_offset > len || len - face_offset < 12)
+        return S_fail(err, "not a TrueType font: too short") - 1;
     const unsigned char *d = data + face_offset;
-    uint32_t ver = S_u32(d);
-    if (!memcmp(d, "ttcf", 4)) {
-        S_fail(err, "a font collection: open one of its faces at its own offset");
-        return NULL;
-    }
-    if (!memcmp(d, "OTTO", 4)) {
-        S_fail(err, "PostScript (CFF) outlines, not TrueType");
-        return NULL;
-    }
-    if (ver != 0x00010000 && memcmp(d, "true", 4) != 0) {
-        S_fail(err, "not a TrueType font");
-        return NULL;
-    }
+    if (!memcmp(d, "ttcf", 4))
+        return S_fail(err, "a font collection: open one of its faces at its own offset") - 1;
+    if (!memcmp(d, "OTTO", 4)) return S_fail(err, "PostScript (CFF) outlines, not TrueType") - 1;
+    if (S_u32(d) != 0x00010000 && memcmp(d, "true", 4) != 0)
+        return S_fail(err, "not a TrueType font") - 1;
     unsigned nt = S_u16(d + 4);
-    if ((len - face_offset - 12) / 16 < nt) {
-        S_fail(err, "the table directory is truncated");
-        return NULL;
-    }
-    NbSfnt *f = nb_xcalloc(1, sizeof *f);
-    f->data = data, f->len = len, f->dir = d, f->ntables = nt;
+    if ((len - face_offset - 12) / 16 < nt) return S_fail(err, "the table directory is truncated") - 1;
+    return (int)nt;
+}
+
+/* Find every table the reader and the subsetter use; the first six must be there and hold
+ * at least their fixed part. */
+static int S_tables(NbSfnt *f, char **err)
+{
     struct {
         const char *tag;
         S_Tab *t;
@@ -204,73 +197,71 @@ NbSfnt *nb_sfnt_open(const unsigned char *data, size_t len, size_t face_offset, 
                 {"cvt ", &f->cvt, 0},   {"fpgm", &f->fpgm, 0},  {"prep", &f->prep, 0}};
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
         int r = S_find(f, want[i].tag, want[i].t, err);
-        if (r < 0) goto fail;
+        if (r < 0) return 0;
         int required = i < 6; /* glyf may be empty, if every glyph is */
-        if (required && (r == 0 || want[i].t->len < want[i].min)) {
-            if (r && want[i].t->len < want[i].min)
-                S_fail(err, "the '%s' table is truncated", want[i].tag);
-            else if (!strcmp(want[i].tag, "glyf") || !strcmp(want[i].tag, "loca"))
-                S_fail(err, "no '%s' table (not TrueType outlines)", want[i].tag);
-            else S_fail(err, "no '%s' table", want[i].tag);
-            goto fail;
-        }
+        if (!required || (r && want[i].t->len >= want[i].min)) continue;
+        if (r) return S_fail(err, "the '%s' table is truncated", want[i].tag);
+        if (!strcmp(want[i].tag, "glyf") || !strcmp(want[i].tag, "loca"))
+            return S_fail(err, "no '%s' table (not TrueType outlines)", want[i].tag);
+        return S_fail(err, "no '%s' table", want[i].tag);
     }
+    return 1;
+}
+
+/* The counts and formats of head, maxp and hhea, and that hmtx and loca hold them. */
+static int S_counts(NbSfnt *f, char **err)
+{
     f->upem = S_u16(f->head.p + 18);
-    if (!f->upem) {
-        S_fail(err, "unitsPerEm is 0");
-        goto fail;
-    }
+    if (!f->upem) return S_fail(err, "unitsPerEm is 0");
     int locfmt = S_i16(f->head.p + 50);
-    if (locfmt != 0 && locfmt != 1) {
-        S_fail(err, "bad indexToLocFormat %d", locfmt);
-        goto fail;
-    }
+    if (locfmt != 0 && locfmt != 1) return S_fail(err, "bad indexToLocFormat %d", locfmt);
     f->loca_long = locfmt == 1;
     f->nglyphs = S_u16(f->maxp.p + 4);
-    if (!f->nglyphs) {
-        S_fail(err, "the font has no glyphs");
-        goto fail;
-    }
+    if (!f->nglyphs) return S_fail(err, "the font has no glyphs");
     if (S_u32(f->maxp.p) == 0x00010000) {
-        if (f->maxp.len < 32) {
-            S_fail(err, "the 'maxp' table is truncated");
-            goto fail;
-        }
+        if (f->maxp.len < 32) return S_fail(err, "the 'maxp' table is truncated");
         f->maxp_copy = 32;
     } else f->maxp_copy = 6;
     f->nhm = S_u16(f->hhea.p + 34);
-    if (!f->nhm) {
-        S_fail(err, "numberOfHMetrics is 0");
-        goto fail;
-    }
+    if (!f->nhm) return S_fail(err, "numberOfHMetrics is 0");
     if (f->nhm > f->nglyphs) f->nhm = f->nglyphs;
-    if (f->hmtx.len / 4 < f->nhm) {
-        S_fail(err, "the 'hmtx' table is truncated");
-        goto fail;
-    }
-    if (f->loca.len / (f->loca_long ? 4 : 2) < (size_t)f->nglyphs + 1) {
-        S_fail(err, "the 'loca' table is truncated");
-        goto fail;
-    }
-    S_Tab cmap;
-    if (S_find(f, "cmap", &cmap, err) < 0) goto fail;
-    S_pick_cmap(f, cmap);
+    if (f->hmtx.len / 4 < f->nhm) return S_fail(err, "the 'hmtx' table is truncated");
+    if (f->loca.len / (f->loca_long ? 4 : 2) < (size_t)f->nglyphs + 1)
+        return S_fail(err, "the 'loca' table is truncated");
+    return 1;
+}
 
+/* The PostScript name, else the typographic or the family name, else one made from the
+ * face's own head table (a family named in CJK only). */
+static char *S_ps_name(const NbSfnt *f)
+{
     char name[64];
     S_name(f, 6, name);
     if (!name[0]) S_name(f, 16, name);
     if (!name[0]) S_name(f, 1, name);
     if (!name[0]) {
-        /* a family named in CJK only: a stable name from the face's own identity */
         uint32_t h = 2166136261u;
         for (size_t i = 0; i < 54; i++) h = (h ^ f->head.p[i]) * 16777619u;
         snprintf(name, sizeof name, "TrueType-%08X", (unsigned)h);
     }
-    f->ps_name = nb_xstrdup(name);
+    return nb_xstrdup(name);
+}
+
+NbSfnt *nb_sfnt_open(const unsigned char *data, size_t len, size_t face_offset, char **err)
+{
+    if (err) *err = NULL;
+    int nt = S_header(data, len, face_offset, err);
+    if (nt < 0) return NULL;
+    NbSfnt *f = nb_xcalloc(1, sizeof *f);
+    f->data = data, f->len = len, f->dir = data + face_offset, f->ntables = (unsigned)nt;
+    S_Tab cmap;
+    if (!S_tables(f, err) || !S_counts(f, err) || S_find(f, "cmap", &cmap, err) < 0) {
+        free(f);
+        return NULL;
+    }
+    S_pick_cmap(f, cmap);
+    f->ps_name = S_ps_name(f);
     return f;
-fail:
-    free(f);
-    return NULL;
 }
 
 void nb_sfnt_close(NbSfnt *f)
@@ -520,42 +511,31 @@ static int S_cmp_tag(const void *a, const void *b)
     return memcmp(((const S_OutTab *)a)->tag, ((const S_OutTab *)b)->tag, 4);
 }
 
-int nb_subset(const NbSfnt *f, const uint16_t *gids, size_t n, NbSubset *out, char **err)
+/* The glyf bytes the kept glyphs take, 4-byte aligned; 0 with an error when more than the
+ * whole table could hold (in a well-formed font glyphs do not overlap: more means a
+ * hostile loca). */
+static int S_glyf_size(const NbSfnt *f, const uint16_t *list, size_t count, uint64_t *out,
+                       char **err)
 {
-    memset(out, 0, sizeof *out);
-    if (err) *err = NULL;
-    unsigned ng = f->nglyphs;
-    for (size_t i = 0; i < n; i++)
-        if (gids[i] >= ng) return S_fail(err, "glyph %u does not exist (the font has %u)", gids[i], ng);
-
-    uint8_t *state = nb_xcalloc(ng, 1);
-    uint16_t *list = nb_xmalloc(ng * sizeof *list), *newid = nb_xmalloc(ng * sizeof *newid);
-    unsigned char *buf = NULL;
-    size_t count = 0;
-    list[count++] = 0, state[0] = S_LISTED;
-    for (size_t i = 0; i < n; i++)
-        if (!(state[gids[i]] & S_LISTED)) state[gids[i]] |= S_LISTED, list[count++] = gids[i];
-    S_sort(list + 1, count - 1, newid); /* newid: scratch until filled below */
-    if (!S_close(f, list, &count, state, err)) goto fail;
-    for (size_t i = 0; i < count; i++) newid[list[i]] = (uint16_t)i;
-
-    /* glyf size: in a well-formed font the glyphs do not overlap, so the kept ones take at
-     * most the whole glyf table (plus padding); more means a hostile loca */
     uint64_t glyf_len = 0;
     for (size_t i = 0; i < count; i++) {
         size_t a, b;
         S_range(f, list[i], &a, &b); /* checked by S_close */
         glyf_len += (b - a + 3) & ~(size_t)3;
     }
-    if (glyf_len > (uint64_t)f->glyf.len + 3 * (uint64_t)count || glyf_len > 0xFFFF0000u) {
-        S_fail(err, "the 'loca' table has overlapping glyphs (corrupt font)");
-        goto fail;
-    }
+    if (glyf_len > (uint64_t)f->glyf.len + 3 * (uint64_t)count || glyf_len > 0xFFFF0000u)
+        return S_fail(err, "the 'loca' table has overlapping glyphs (corrupt font)");
+    *out = glyf_len;
+    return 1;
+}
 
-    S_OutTab t[10];
-    size_t nt = 0;
-#define S_ADD(tg, l) (memcpy(t[nt].tag, tg, 5), t[nt].len = (l), nt++)
-    /* file order: as recommended for TrueType; the directory is sorted by tag below */
+/* The subset's tables in file order (as recommended for TrueType), with their offsets;
+ * the file's size, or 0 with an error when it would be too large. */
+static size_t S_plan(const NbSfnt *f, size_t count, uint64_t glyf_len, S_OutTab t[10], size_t *nt,
+                     char **err)
+{
+    *nt = 0;
+#define S_ADD(tg, l) (memcpy(t[*nt].tag, tg, 5), t[*nt].len = (l), (*nt)++)
     S_ADD("head", 54);
     S_ADD("hhea", 36);
     S_ADD("maxp", f->maxp_copy);
@@ -567,72 +547,83 @@ int nb_subset(const NbSfnt *f, const uint16_t *gids, size_t n, NbSubset *out, ch
     S_ADD("glyf", (size_t)glyf_len);
     S_ADD("post", 32);
 #undef S_ADD
-    uint64_t end = 12 + 16 * nt;
-    for (size_t i = 0; i < nt; i++) {
+    uint64_t end = 12 + 16 * *nt;
+    for (size_t i = 0; i < *nt; i++) {
         t[i].off = (size_t)end;
         end += ((uint64_t)t[i].len + 3) & ~(uint64_t)3;
     }
-    if (end > 0xFFFFFFF0u || end > SIZE_MAX) {
-        S_fail(err, "the subset would be too large");
-        goto fail;
-    }
-    size_t total = (size_t)end;
-    buf = nb_xmalloc(total); /* every byte is written below, padding included */
-    unsigned char *head = NULL;
-    for (size_t i = 0; i < nt; i++) {
-        unsigned char *p = buf + t[i].off;
-        const char *tag = t[i].tag;
-        memset(p + t[i].len, 0, ((t[i].len + 3) & ~(size_t)3) - t[i].len);
-        if (!strcmp(tag, "head")) {
-            head = p;
-            memcpy(p, f->head.p, 54);
-            S_put32(p + 8, 0);
-            S_put16(p + 50, 1);
-        } else if (!strcmp(tag, "hhea")) {
-            memcpy(p, f->hhea.p, 36);
-            S_put16(p + 34, (unsigned)count);
-        } else if (!strcmp(tag, "maxp")) {
-            memcpy(p, f->maxp.p, f->maxp_copy);
-            S_put16(p + 4, (unsigned)count);
-        } else if (!strcmp(tag, "hmtx")) {
-            for (size_t k = 0; k < count; k++) {
-                S_put16(p + 4 * k, nb_sfnt_advance(f, list[k]));
-                S_put16(p + 4 * k + 2, S_lsb(f, list[k]));
+    if (end > 0xFFFFFFF0u || end > SIZE_MAX) return S_fail(err, "the subset would be too large");
+    return (size_t)end;
+}
+
+/* loca and the glyphs of glyf (at gp), composite components renumbered by newid. */
+static void S_write_glyphs(const NbSfnt *f, const uint16_t *list, size_t count,
+                           const uint16_t *newid, unsigned char *loca, unsigned char *gp)
+{
+    size_t off = 0;
+    for (size_t k = 0; k < count; k++) {
+        size_t a, b;
+        S_range(f, list[k], &a, &b);
+        const unsigned char *g = f->glyf.p + a;
+        size_t len = b - a;
+        S_put32(loca + 4 * k, (uint32_t)off);
+        memcpy(gp + off, g, len);
+        memset(gp + off + len, 0, ((len + 3) & ~(size_t)3) - len);
+        if (S_is_composite(g, len)) {
+            size_t pos = 10, next;
+            unsigned c;
+            /* validated by S_close: every record is whole and every c was listed */
+            while (S_component(g, len, pos, &c, &next)) {
+                S_put16(gp + off + pos + 2, newid[c]);
+                if (!next) break;
+                pos = next;
             }
-        } else if (!strcmp(tag, "fpgm")) memcpy(p, f->fpgm.p, f->fpgm.len);
-        else if (!strcmp(tag, "prep")) memcpy(p, f->prep.p, f->prep.len);
-        else if (!strcmp(tag, "cvt ")) memcpy(p, f->cvt.p, f->cvt.len);
-        else if (!strcmp(tag, "loca")) {
-            unsigned char *gp = buf + t[i + 1].off; /* glyf follows loca */
-            size_t off = 0;
-            for (size_t k = 0; k < count; k++) {
-                size_t a, b;
-                S_range(f, list[k], &a, &b);
-                const unsigned char *g = f->glyf.p + a;
-                size_t len = b - a;
-                S_put32(p + 4 * k, (uint32_t)off);
-                memcpy(gp + off, g, len);
-                memset(gp + off + len, 0, ((len + 3) & ~(size_t)3) - len);
-                if (S_is_composite(g, len)) {
-                    size_t pos = 10, next;
-                    unsigned c;
-                    /* validated by S_close: every record is whole and every c was listed */
-                    while (S_component(g, len, pos, &c, &next)) {
-                        S_put16(gp + off + pos + 2, newid[c]);
-                        if (!next) break;
-                        pos = next;
-                    }
-                }
-                off += (len + 3) & ~(size_t)3;
-            }
-            S_put32(p + 4 * count, (uint32_t)off);
-        } else if (!strcmp(tag, "post")) {
-            memset(p, 0, 32);
-            S_put32(p, 0x00030000);
-            if (f->post.len >= 16) memcpy(p + 4, f->post.p + 4, 12); /* angle, underline, fixed */
         }
+        off += (len + 3) & ~(size_t)3;
     }
-    /* directory */
+    S_put32(loca + 4 * count, (uint32_t)off);
+}
+
+/* One table's bytes at p (glyf is written with loca, which precedes it). */
+static void S_write_table(const NbSfnt *f, const S_OutTab *t, unsigned char *buf,
+                          const uint16_t *list, size_t count, const uint16_t *newid)
+{
+    unsigned char *p = buf + t->off;
+    const char *tag = t->tag;
+    memset(p + t->len, 0, ((t->len + 3) & ~(size_t)3) - t->len);
+    if (!strcmp(tag, "head")) {
+        memcpy(p, f->head.p, 54);
+        S_put32(p + 8, 0);
+        S_put16(p + 50, 1);
+    } else if (!strcmp(tag, "hhea")) {
+        memcpy(p, f->hhea.p, 36);
+        S_put16(p + 34, (unsigned)count);
+    } else if (!strcmp(tag, "maxp")) {
+        memcpy(p, f->maxp.p, f->maxp_copy);
+        S_put16(p + 4, (unsigned)count);
+    } else if (!strcmp(tag, "hmtx")) {
+        for (size_t k = 0; k < count; k++) {
+            S_put16(p + 4 * k, nb_sfnt_advance(f, list[k]));
+            S_put16(p + 4 * k + 2, S_lsb(f, list[k]));
+        }
+    } else if (!strcmp(tag, "fpgm")) memcpy(p, f->fpgm.p, f->fpgm.len);
+    else if (!strcmp(tag, "prep")) memcpy(p, f->prep.p, f->prep.len);
+    else if (!strcmp(tag, "cvt ")) memcpy(p, f->cvt.p, f->cvt.len);
+    else if (!strcmp(tag, "loca")) S_write_glyphs(f, list, count, newid, p, buf + t[1].off);
+    else if (!strcmp(tag, "post")) {
+        memset(p, 0, 32);
+        S_put32(p, 0x00030000);
+        if (f->post.len >= 16) memcpy(p + 4, f->post.p + 4, 12); /* angle, underline, fixed */
+    }
+}
+
+/* The table directory, sorted by tag, with every table's checksum, and head's
+ * checkSumAdjustment over the whole file. */
+static void S_directory(unsigned char *buf, S_OutTab *t, size_t nt)
+{
+    unsigned char *head = NULL;
+    for (size_t i = 0; i < nt; i++)
+        if (!strcmp(t[i].tag, "head")) head = buf + t[i].off;
     qsort(t, nt, sizeof *t, S_cmp_tag);
     unsigned pow2 = 1, log2 = 0;
     while (pow2 * 2 <= nt) pow2 *= 2, log2++;
@@ -653,18 +644,41 @@ int nb_subset(const NbSfnt *f, const uint16_t *gids, size_t n, NbSubset *out, ch
     }
     sum += S_checksum(buf, 12 + 16 * nt);
     S_put32(head + 8, 0xB1B0AFBAu - sum);
+}
 
+int nb_subset(const NbSfnt *f, const uint16_t *gids, size_t n, NbSubset *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    if (err) *err = NULL;
+    unsigned ng = f->nglyphs;
+    for (size_t i = 0; i < n; i++)
+        if (gids[i] >= ng) return S_fail(err, "glyph %u does not exist (the font has %u)", gids[i], ng);
+
+    uint8_t *state = nb_xcalloc(ng, 1);
+    uint16_t *list = nb_xmalloc(ng * sizeof *list), *newid = nb_xmalloc(ng * sizeof *newid);
+    size_t count = 0, nt = 0, total = 0;
+    list[count++] = 0, state[0] = S_LISTED;
+    for (size_t i = 0; i < n; i++)
+        if (!(state[gids[i]] & S_LISTED)) state[gids[i]] |= S_LISTED, list[count++] = gids[i];
+    S_sort(list + 1, count - 1, newid); /* newid: scratch until filled below */
+    uint64_t glyf_len = 0;
+    S_OutTab t[10];
+    int ok = S_close(f, list, &count, state, err) && S_glyf_size(f, list, count, &glyf_len, err) &&
+             (total = S_plan(f, count, glyf_len, t, &nt, err)) > 0;
     free(state);
+    if (!ok) {
+        free(list);
+        free(newid);
+        return 0;
+    }
+    for (size_t i = 0; i < count; i++) newid[list[i]] = (uint16_t)i;
+    unsigned char *buf = nb_xmalloc(total); /* every byte is written below, padding included */
+    for (size_t i = 0; i < nt; i++) S_write_table(f, &t[i], buf, list, count, newid);
+    S_directory(buf, t, nt);
     free(newid);
     out->data = buf, out->len = total;
     out->old_gids = nb_xrealloc(list, count * sizeof *list), out->count = count;
     return 1;
-fail:
-    free(state);
-    free(list);
-    free(newid);
-    free(buf);
-    return 0;
 }
 
 void nb_subset_free(NbSubset *s)
