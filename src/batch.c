@@ -213,18 +213,74 @@ static void S_finish(S_Items *it, S_Progress *p, const S_Rec *rec, const char *m
 }
 
 /* Run the items over `workers` processes (in this process when one). */
+/* Every report in this process, one after another (-j 1). */
+static void S_run_serial(const NbBatchOpts *o, S_Items *it, S_Progress *p)
+{
+    NbWorker *w = nb_worker_new(&o->job);
+    for (size_t i = 0; i < it->n; i++) {
+        S_Rec rec;
+        char *msg;
+        S_run_one(w, &it->items[i], (uint32_t)i, o->quiet, &rec, &msg);
+        S_finish(it, p, &rec, msg, strlen(msg));
+        free(msg);
+    }
+    nb_worker_free(w);
+}
+
+/* Take the whole results out of buf (have bytes), keeping a partial one for later. */
+static void S_take_results(S_Items *it, S_Progress *p, char *buf, size_t *have)
+{
+    for (;;) {
+        S_Rec rec;
+        if (*have < sizeof rec) break;
+        memcpy(&rec, buf, sizeof rec);
+        if (*have < sizeof rec + rec.msglen) break;
+        if (rec.index < it->n && !it->items[rec.index].done)
+            S_finish(it, p, &rec, buf + sizeof rec, rec.msglen);
+        memmove(buf, buf + sizeof rec + rec.msglen, *have - sizeof rec - rec.msglen);
+        *have -= sizeof rec + rec.msglen;
+    }
+}
+
+/* Hand out report numbers on jobs[1] and read results from results[0] until every report
+ * has one; 0 if every worker went away before that (one crashed). */
+static int S_exchange(S_Items *it, S_Progress *p, int *jobs_w, int results_r)
+{
+    size_t sent = 0, have = 0;
+    char *buf = nb_xmalloc(4 * PIPE_BUF);
+    int ok = 1;
+    while (p->done < it->n) {
+        /* hand out report numbers as far as the pipe takes them */
+        while (sent < it->n) {
+            uint32_t index = (uint32_t)sent;
+            if (write(*jobs_w, &index, sizeof index) != (ssize_t)sizeof index) break;
+            sent++;
+        }
+        if (sent == it->n && *jobs_w >= 0) close(*jobs_w), *jobs_w = -1;
+        struct pollfd fds[2] = {{results_r, POLLIN, 0}, {*jobs_w, POLLOUT, 0}};
+        if (poll(fds, *jobs_w >= 0 ? 2 : 1, 200) < 0 && errno != EINTR) break;
+        if (!(fds[0].revents & (POLLIN | POLLHUP))) {
+            S_progress(p, 0);
+            continue;
+        }
+        ssize_t r = read(results_r, buf + have, 4 * PIPE_BUF - have);
+        if (r <= 0) { /* every worker gone before the end: one crashed */
+            ok = 0;
+            break;
+        }
+        have += (size_t)r;
+        S_take_results(it, p, buf, &have);
+    }
+    free(buf);
+    return ok;
+}
+
+/* Every report through `workers` worker processes, fed report numbers through a pipe and
+ * answering through another; a report whose worker died is a system failure. */
 static int S_run(const NbBatchOpts *o, S_Items *it, int workers, S_Progress *p)
 {
     if (workers <= 1) {
-        NbWorker *w = nb_worker_new(&o->job);
-        for (size_t i = 0; i < it->n; i++) {
-            S_Rec rec;
-            char *msg;
-            S_run_one(w, &it->items[i], (uint32_t)i, o->quiet, &rec, &msg);
-            S_finish(it, p, &rec, msg, strlen(msg));
-            free(msg);
-        }
-        nb_worker_free(w);
+        S_run_serial(o, it, p);
         return 1;
     }
     int jobs[2], results[2];
@@ -243,46 +299,11 @@ static int S_run(const NbBatchOpts *o, S_Items *it, int workers, S_Progress *p)
     close(jobs[0]);
     close(results[1]);
     fcntl(jobs[1], F_SETFL, O_NONBLOCK);
-    size_t sent = 0;
-    char *buf = nb_xmalloc(4 * PIPE_BUF);
-    size_t have = 0;
-    int ok = 1;
-    while (p->done < it->n) {
-        /* hand out report numbers as far as the pipe takes them */
-        while (sent < it->n) {
-            uint32_t index = (uint32_t)sent;
-            if (write(jobs[1], &index, sizeof index) != (ssize_t)sizeof index) break;
-            sent++;
-        }
-        if (sent == it->n && jobs[1] >= 0) close(jobs[1]), jobs[1] = -1;
-        struct pollfd fds[2] = {{results[0], POLLIN, 0}, {jobs[1], POLLOUT, 0}};
-        if (poll(fds, jobs[1] >= 0 ? 2 : 1, 200) < 0 && errno != EINTR) break;
-        if (!(fds[0].revents & (POLLIN | POLLHUP))) {
-            S_progress(p, 0);
-            continue;
-        }
-        ssize_t r = read(results[0], buf + have, 4 * PIPE_BUF - have);
-        if (r <= 0) { /* every worker gone before the end: one crashed */
-            ok = 0;
-            break;
-        }
-        have += (size_t)r;
-        for (;;) {
-            S_Rec rec;
-            if (have < sizeof rec) break;
-            memcpy(&rec, buf, sizeof rec);
-            if (have < sizeof rec + rec.msglen) break;
-            if (rec.index < it->n && !it->items[rec.index].done)
-                S_finish(it, p, &rec, buf + sizeof rec, rec.msglen);
-            memmove(buf, buf + sizeof rec + rec.msglen, have - sizeof rec - rec.msglen);
-            have -= sizeof rec + rec.msglen;
-        }
-    }
+    int ok = S_exchange(it, p, &jobs[1], results[0]);
     if (jobs[1] >= 0) close(jobs[1]);
     close(results[0]);
     for (int k = 0; k < workers; k++) waitpid(pids[k], NULL, 0);
     free(pids);
-    free(buf);
     /* a report whose worker died has no result: say so */
     for (size_t i = 0; i < it->n; i++)
         if (!it->items[i].done) {
@@ -473,70 +494,90 @@ static int S_combine(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
 
 /* ------------------------------------------------------------------ the batch */
 
+/* The reports the inputs name: files as given, folders searched with their subfolders. */
+static void S_gather(const NbBatchOpts *o, S_Items *it, NbDiag *diag)
+{
+    for (size_t i = 0; i < o->ninputs; i++) {
+        struct stat st;
+        if (stat(o->inputs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            size_t before = it->n;
+            S_walk(it, o->inputs[i], 0);
+            if (it->n == before)
+                nb_diag_add(diag, NB_WARNING, (NbMark){o->inputs[i], 0, 0},
+                            "no .yaml report in this folder");
+        } else {
+            S_add(it, nb_xstrdup(o->inputs[i]));
+        }
+    }
+}
+
+/* The output folder, made if need be; 0, or the exit status when it cannot be used. */
+static int S_outdir(const char *outdir, NbDiag *diag)
+{
+    struct stat st;
+    if (stat(outdir, &st) != 0 && mkdir(outdir, 0777) != 0) {
+        nb_diag_add(diag, NB_ERROR, (NbMark){outdir, 0, 0}, "cannot make the output folder: %s",
+                    strerror(errno));
+        return 3;
+    }
+    if (stat(outdir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        nb_diag_add(diag, NB_ERROR, (NbMark){outdir, 0, 0},
+                    "the output must be a folder (batch writes one PDF per report into it)");
+        return 2;
+    }
+    return 0;
+}
+
+/* The closing lines: counts, time and rate, and each failed report with its first reason;
+ * returns how many failed. */
+static size_t S_report_end(const NbBatchOpts *o, const S_Items *it, double secs)
+{
+    size_t failed = 0, pages = 0, bytes = 0;
+    for (size_t i = 0; i < it->n; i++) {
+        if (it->items[i].status != NB_JOB_OK) failed++;
+        pages += it->items[i].pages, bytes += it->items[i].bytes;
+    }
+    if (o->quiet) return failed;
+    fprintf(stderr, "batch: %zu rendered, %zu failed, %zu pages, %zu bytes, %.1f s (%.1f reports/s) → %s\n",
+            it->n - failed, failed, pages, bytes, secs, it->n / (secs + 1e-9), o->outdir);
+    for (size_t i = 0; i < it->n; i++)
+        if (it->items[i].status != NB_JOB_OK) {
+            /* the first line of its messages says why */
+            const char *m = it->items[i].message ? it->items[i].message : "";
+            fprintf(stderr, "  failed: %s: %.*s\n", it->items[i].input, (int)strcspn(m, "\n"), m);
+        }
+    return failed;
+}
+
 int nb_batch(const NbBatchOpts *o)
 {
     S_Items it = {0};
     NbDiag diag = {0};
-    int status = 0;
-    for (size_t i = 0; i < o->ninputs; i++) {
-        struct stat st;
-        if (stat(o->inputs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            size_t before = it.n;
-            S_walk(&it, o->inputs[i], 0);
-            if (it.n == before)
-                nb_diag_add(&diag, NB_WARNING, (NbMark){o->inputs[i], 0, 0},
-                            "no .yaml report in this folder");
-        } else {
-            S_add(&it, nb_xstrdup(o->inputs[i]));
-        }
-    }
-    struct stat st;
-    if (stat(o->outdir, &st) != 0 && mkdir(o->outdir, 0777) != 0) {
-        nb_diag_add(&diag, NB_ERROR, (NbMark){o->outdir, 0, 0}, "cannot make the output folder: %s",
-                    strerror(errno));
-        status = 3;
-    } else if (stat(o->outdir, &st) == 0 && !S_ISDIR(st.st_mode)) {
-        nb_diag_add(&diag, NB_ERROR, (NbMark){o->outdir, 0, 0},
-                    "the output must be a folder (batch writes one PDF per report into it)");
-        status = 2;
-    }
+    S_gather(o, &it, &diag);
+    int status = S_outdir(o->outdir, &diag);
     if (!status && !it.n) {
         nb_diag_add(&diag, NB_ERROR, (NbMark){"nianbao", 0, 0}, "no report to render");
         status = 2;
     }
     nb_diag_print_some(&diag, stderr, o->quiet);
     nb_diag_free(&diag);
-    if (status) goto done;
-    S_outputs(&it, o->outdir);
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int workers = o->workers > 0 ? o->workers : cores > 0 ? (int)cores : 1;
-    if ((size_t)workers > it.n) workers = (int)it.n;
-    S_Progress p = {isatty(2), o->quiet, it.n, 0, S_now(), 0};
-    S_progress(&p, 1);
-    if (!S_run(o, &it, workers, &p)) status = 3;
-    S_clear(&p);
-    size_t failed = 0, pages = 0, bytes = 0;
-    for (size_t i = 0; i < it.n; i++) {
-        if (it.items[i].status != NB_JOB_OK) failed++;
-        pages += it.items[i].pages, bytes += it.items[i].bytes;
+    if (!status) {
+        S_outputs(&it, o->outdir);
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        int workers = o->workers > 0 ? o->workers : cores > 0 ? (int)cores : 1;
+        if ((size_t)workers > it.n) workers = (int)it.n;
+        S_Progress p = {isatty(2), o->quiet, it.n, 0, S_now(), 0};
+        S_progress(&p, 1);
+        if (!S_run(o, &it, workers, &p)) status = 3;
+        S_clear(&p);
+        if (S_report_end(o, &it, S_now() - p.start) && status == 0) status = 1;
+        NbDiag after = {0};
+        if (o->manifest && !S_manifest(o->manifest, &it, &after)) status = 3;
+        if (o->summary && !S_summary(o, &it, &after) && !status) status = 1;
+        if (o->combine && !S_combine(o, &it, &after) && !status) status = 1;
+        nb_diag_print_some(&after, stderr, o->quiet);
+        nb_diag_free(&after);
     }
-    double secs = S_now() - p.start;
-    if (!o->quiet) fprintf(stderr, "batch: %zu rendered, %zu failed, %zu pages, %zu bytes, %.1f s (%.1f reports/s) → %s\n",
-            it.n - failed, failed, pages, bytes, secs, it.n / (secs + 1e-9), o->outdir);
-    for (size_t i = 0; i < it.n && !o->quiet; i++)
-        if (it.items[i].status != NB_JOB_OK) {
-            /* the first line of its messages says why */
-            const char *m = it.items[i].message ? it.items[i].message : "";
-            fprintf(stderr, "  failed: %s: %.*s\n", it.items[i].input, (int)strcspn(m, "\n"), m);
-        }
-    if (failed && status == 0) status = 1;
-    NbDiag after = {0};
-    if (o->manifest && !S_manifest(o->manifest, &it, &after)) status = 3;
-    if (o->summary && !S_summary(o, &it, &after) && !status) status = 1;
-    if (o->combine && !S_combine(o, &it, &after) && !status) status = 1;
-    nb_diag_print_some(&after, stderr, o->quiet);
-    nb_diag_free(&after);
-done:
     for (size_t i = 0; i < it.n; i++) {
         free(it.items[i].input);
         free(it.items[i].output);

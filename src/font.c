@@ -111,23 +111,9 @@ static int S_family(NbFonts *fs, FcConfig *cfg, const char *family, NbDiag *diag
     return face;
 }
 
-NbFonts *nb_fonts_open(const NbLayout *l, const char *const *dirs, size_t ndirs, NbDiag *diag)
+/* Each role's installed faces, in the role's order, each face once. */
+static void S_resolve_roles(NbFonts *fs, FcConfig *cfg, const NbLayout *l, NbDiag *diag)
 {
-    FcConfig *cfg = FcInitLoadConfigAndFonts();
-    if (!cfg) {
-        nb_diag_add(diag, NB_ERROR, (NbMark){"nianbao", 0, 0}, "fontconfig cannot start; is it installed?");
-        return NULL;
-    }
-    for (size_t i = 0; i < ndirs; i++) {
-        struct stat st;
-        if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode))
-            FcConfigAppFontAddDir(cfg, (const FcChar8 *)dirs[i]);
-    }
-    NbFonts *fs = nb_xcalloc(1, sizeof *fs);
-    fs->nroles = l->nroles;
-    fs->role_faces = nb_xcalloc(l->nroles, sizeof *fs->role_faces);
-    int *resolved = nb_xcalloc(l->nroles, sizeof *resolved);
-    /* resolve each family once */
     for (size_t r = 0; r < l->nroles; r++) {
         fs->role_faces[r] = nb_xmalloc((l->roles[r].n + 1) * sizeof(int));
         size_t k = 0;
@@ -138,13 +124,17 @@ NbFonts *nb_fonts_open(const NbLayout *l, const char *const *dirs, size_t ndirs,
             if (face >= 0 && !dup) fs->role_faces[r][k++] = face;
         }
         fs->role_faces[r][k] = -1;
-        resolved[r] = (int)k;
     }
-    FcConfigDestroy(cfg);
-    int ok = 1;
+}
+
+/* Every role has a face, or the fallback role one (a warning); else an error naming the
+ * families tried. Returns 0 on an error. */
+static int S_check_roles(const NbFonts *fs, const NbLayout *l, NbDiag *diag)
+{
+    int ok = 1, fb = l->fallback_role;
     for (size_t r = 0; r < l->nroles; r++) {
-        if (resolved[r] || (int)r == l->fallback_role) continue;
-        if (l->fallback_role >= 0 && resolved[l->fallback_role]) {
+        if (fs->role_faces[r][0] >= 0 || (int)r == fb) continue;
+        if (fb >= 0 && fs->role_faces[fb][0] >= 0) {
             nb_diag_add(diag, NB_WARNING, (NbMark){l->file, 0, 0},
                         "no font of role '%s' is installed (%s, …); using the fallback fonts",
                         l->roles[r].name, l->roles[r].families[0]);
@@ -160,28 +150,52 @@ NbFonts *nb_fonts_open(const NbLayout *l, const char *const *dirs, size_t ndirs,
         nb_buf_free(&b);
         ok = 0;
     }
-    free(resolved);
-    if (!ok) {
+    return ok;
+}
+
+/* The fallback role's faces after every other role's own (a character a role's fonts
+ * lack is looked for there). */
+static void S_append_fallback(NbFonts *fs, const NbLayout *l)
+{
+    if (l->fallback_role < 0) return;
+    const int *fb = fs->role_faces[l->fallback_role];
+    for (size_t r = 0; r < l->nroles; r++) {
+        if ((int)r == l->fallback_role) continue;
+        size_t k = 0, nfb = 0;
+        while (fs->role_faces[r][k] >= 0) k++;
+        while (fb[nfb] >= 0) nfb++;
+        fs->role_faces[r] = nb_xrealloc(fs->role_faces[r], (k + nfb + 1) * sizeof(int));
+        for (size_t j = 0; j < nfb; j++) {
+            int dup = 0;
+            for (size_t m = 0; m < k; m++) dup |= fs->role_faces[r][m] == fb[j];
+            if (!dup) fs->role_faces[r][k++] = fb[j];
+        }
+        fs->role_faces[r][k] = -1;
+    }
+}
+
+NbFonts *nb_fonts_open(const NbLayout *l, const char *const *dirs, size_t ndirs, NbDiag *diag)
+{
+    FcConfig *cfg = FcInitLoadConfigAndFonts();
+    if (!cfg) {
+        nb_diag_add(diag, NB_ERROR, (NbMark){"nianbao", 0, 0}, "fontconfig cannot start; is it installed?");
+        return NULL;
+    }
+    for (size_t i = 0; i < ndirs; i++) {
+        struct stat st;
+        if (stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode))
+            FcConfigAppFontAddDir(cfg, (const FcChar8 *)dirs[i]);
+    }
+    NbFonts *fs = nb_xcalloc(1, sizeof *fs);
+    fs->nroles = l->nroles;
+    fs->role_faces = nb_xcalloc(l->nroles ? l->nroles : 1, sizeof *fs->role_faces);
+    S_resolve_roles(fs, cfg, l, diag);
+    FcConfigDestroy(cfg);
+    if (!S_check_roles(fs, l, diag)) {
         nb_fonts_free(fs);
         return NULL;
     }
-    /* append the fallback faces to every role */
-    if (l->fallback_role >= 0) {
-        const int *fb = fs->role_faces[l->fallback_role];
-        for (size_t r = 0; r < l->nroles; r++) {
-            if ((int)r == l->fallback_role) continue;
-            size_t k = 0, nfb = 0;
-            while (fs->role_faces[r][k] >= 0) k++;
-            while (fb[nfb] >= 0) nfb++;
-            fs->role_faces[r] = nb_xrealloc(fs->role_faces[r], (k + nfb + 1) * sizeof(int));
-            for (size_t j = 0; j < nfb; j++) {
-                int dup = 0;
-                for (size_t m = 0; m < k; m++) dup |= fs->role_faces[r][m] == fb[j];
-                if (!dup) fs->role_faces[r][k++] = fb[j];
-            }
-            fs->role_faces[r][k] = -1;
-        }
-    }
+    S_append_fallback(fs, l);
     return fs;
 }
 

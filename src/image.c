@@ -242,6 +242,41 @@ static char *S_corrupt_msg(const S_Dec *dec)
                         dec->err);
 }
 
+/* What the decoder may take: the size of the image and of any chunk; the chunks where
+ * decompression bombs hide are skipped. */
+static void S_limits(png_structp png)
+{
+    png_set_user_limits(png, S_MAX_SIDE, S_MAX_SIDE);
+    png_set_chunk_malloc_max(png, S_MAX_CHUNK);
+#ifdef PNG_HANDLE_AS_UNKNOWN_SUPPORTED
+    /* Compressed text and ICC profiles are where decompression bombs hide, and a seal
+     * drawn as DeviceRGB uses none of them: skip them, neither inflated nor stored. */
+    static const png_byte skip[] = "iCCP\0iTXt\0tEXt\0zTXt\0sPLT\0eXIf";
+    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, skip, (int)(sizeof skip / 5));
+#endif
+}
+
+/* Have libpng deliver every kind of PNG as 8-bit RGBA rows (S_split drops an alpha that is
+ * all 255); its size in *w, *h. Errors longjmp to the caller's setjmp. */
+static void S_to_rgba(png_structp png, png_infop info, png_uint_32 *w, png_uint_32 *h)
+{
+    int depth, ctype, interlace;
+    png_get_IHDR(png, info, w, h, &depth, &ctype, &interlace, NULL, NULL);
+    if (*w > S_MAX_SIDE || *h > S_MAX_SIDE) png_error(png, "image too large"); /* belt and braces */
+    if (depth == 16) png_set_strip_16(png);
+    if (ctype == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+    if (ctype == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+    if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+    if (ctype == PNG_COLOR_TYPE_GRAY || ctype == PNG_COLOR_TYPE_GRAY_ALPHA)
+        png_set_gray_to_rgb(png);
+    if (!(ctype & PNG_COLOR_MASK_ALPHA)) png_set_add_alpha(png, 0xFF, PNG_FILLER_AFTER);
+    png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    if (png_get_rowbytes(png, info) != (size_t)*w * 4 || png_get_channels(png, info) != 4 ||
+        png_get_bit_depth(png, info) != 8)
+        png_error(png, "unexpected pixel layout after conversion");
+}
+
 static int S_decode(const unsigned char *data, size_t len, NbImage *out, char **msg)
 {
     S_Dec *dec = nb_xcalloc(1, sizeof *dec);
@@ -266,35 +301,11 @@ static int S_decode(const unsigned char *data, size_t len, NbImage *out, char **
         return 0;
     }
     png_set_read_fn(png, dec, S_on_read);
-    png_set_user_limits(png, S_MAX_SIDE, S_MAX_SIDE);
-    png_set_chunk_malloc_max(png, S_MAX_CHUNK);
-#ifdef PNG_HANDLE_AS_UNKNOWN_SUPPORTED
-    /* Compressed text and ICC profiles are where decompression bombs hide, and a seal
-     * drawn as DeviceRGB uses none of them: skip them, neither inflated nor stored. */
-    static const png_byte skip[] = "iCCP\0iTXt\0tEXt\0zTXt\0sPLT\0eXIf";
-    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, skip, (int)(sizeof skip / 5));
-#endif
+    S_limits(png);
     png_read_info(png, info);
-
     png_uint_32 w, h;
-    int depth, ctype, interlace;
-    png_get_IHDR(png, info, &w, &h, &depth, &ctype, &interlace, NULL, NULL);
-    if (w > S_MAX_SIDE || h > S_MAX_SIDE) png_error(png, "image too large"); /* belt and braces */
-
-    /* Everything becomes 8-bit RGBA; S_split drops an alpha that is all 255. */
-    if (depth == 16) png_set_strip_16(png);
-    if (ctype == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
-    if (ctype == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
-    if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
-    if (ctype == PNG_COLOR_TYPE_GRAY || ctype == PNG_COLOR_TYPE_GRAY_ALPHA)
-        png_set_gray_to_rgb(png);
-    if (!(ctype & PNG_COLOR_MASK_ALPHA)) png_set_add_alpha(png, 0xFF, PNG_FILLER_AFTER);
-    png_set_interlace_handling(png);
-    png_read_update_info(png, info);
+    S_to_rgba(png, info, &w, &h);
     size_t stride = (size_t)w * 4;
-    if (png_get_rowbytes(png, info) != stride || png_get_channels(png, info) != 4 ||
-        png_get_bit_depth(png, info) != 8)
-        png_error(png, "unexpected pixel layout after conversion");
 
     dec->px = nb_xmalloc(stride * h);
     dec->rows = nb_xmalloc(h * sizeof *dec->rows);

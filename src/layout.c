@@ -511,26 +511,12 @@ static const NbStyle *S_table_style(const NbLayout *l, const char *key)
     return NULL;
 }
 
-static void S_table(S_Ctx *c, NbTableSpec *t, const NbYNode *def)
+/* columns: [46mm, 1fr, …]: a width (em: of the table's style), or a share of what is left
+ * (stored as minus the share). */
+static void S_table_columns(S_Ctx *c, NbTableSpec *t, const NbYNode *cols, const NbStyle *style)
 {
-    char *where = nb_xasprintf("tables.%s", t->key);
-    if (def->kind != NB_Y_MAP) S_err(c, def, "layout: a table is a mapping {columns, cells, …}", where);
-    S_keys(c, def, S_table_keys, where);
-    free(where);
-    where = nb_xasprintf("tables.%s.align", t->key);
-    S_keys(c, nb_ymap_get(def, "align"), S_table_align_keys, where);
-    free(where);
-    const NbStyle *style = S_table_style(c->l, t->key);
-    if (!style) {
-        S_err(c, def, "layout: no document block shows this table ({table: KEY, style: …})", t->key);
-        return;
-    }
-    const NbYNode *n = nb_ymap_get(def, "section");
-    t->section = nb_xstrdup(n && n->kind == NB_Y_SCALAR ? n->str : t->key);
-    const NbYNode *cols = S_need(c, def, "columns", NB_Y_SEQ);
-    if (!cols) return;
     t->ncols = cols->n;
-    t->col_width = nb_xcalloc(cols->n, sizeof *t->col_width);
+    t->col_width = nb_xcalloc(cols->n ? cols->n : 1, sizeof *t->col_width);
     for (size_t i = 0; i < cols->n; i++) {
         const NbYNode *w = cols->items[i];
         size_t len = w->kind == NB_Y_SCALAR ? strlen(w->str) : 0;
@@ -544,13 +530,11 @@ static void S_table(S_Ctx *c, NbTableSpec *t, const NbYNode *def)
             t->col_width[i] = S_length(c, w, style->size, c->l->pitch);
         }
     }
-    n = nb_ymap_get(def, "header_rows");
-    t->header_rows = n ? S_int(c, n, 0, 10) : 0;
-    t->label_align = S_table_align(c, def, "label", NB_ALIGN_LEFT);
-    t->header_align = S_table_align(c, def, "header", NB_ALIGN_CENTER);
-    t->number_align = S_table_align(c, def, "number", NB_ALIGN_CENTER);
-    size_t cap = 0;
-    const NbYNode *cells = S_need(c, def, "cells", NB_Y_SEQ);
+}
+
+/* cells: [row, col, rowspan, colspan, text], the labels. */
+static void S_table_cells(S_Ctx *c, NbTableSpec *t, const NbYNode *cells, size_t *cap)
+{
     for (size_t i = 0; cells && i < cells->n; i++) {
         const NbYNode *e = cells->items[i];
         if (e->kind != NB_Y_SEQ || e->n != 5 || e->items[4]->kind != NB_Y_SCALAR) {
@@ -560,10 +544,19 @@ static void S_table(S_Ctx *c, NbTableSpec *t, const NbYNode *def)
         NbCellSpec s = {S_int(c, e->items[0], 0, 999), S_int(c, e->items[1], 0, 99),
                         S_int(c, e->items[2], 1, 999), S_int(c, e->items[3], 1, 99),
                         nb_xstrdup(e->items[4]->str), -1, -1};
-        S_cell_add(t, &cap, s);
+        S_cell_add(t, cap, s);
     }
-    const NbYNode *nums = nb_ymap_get(def, "numbers");
-    for (size_t i = 0; nums && nums->kind == NB_Y_SEQ && i < nums->n; i++) {
+}
+
+/* numbers: [row, col, field] or [row, col, field, colspan]: the field's values (its 总计
+ * last) fill number cells from that column on, one per value. */
+static void S_table_numbers(S_Ctx *c, NbTableSpec *t, const NbYNode *nums, size_t *cap)
+{
+    if (nums && nums->kind != NB_Y_SEQ) {
+        S_err(c, nums, "layout: numbers is a list of [row, col, field] bindings", NULL);
+        return;
+    }
+    for (size_t i = 0; nums && i < nums->n; i++) {
         const NbYNode *e = nums->items[i];
         if (e->kind != NB_Y_SEQ || e->n < 3 || e->n > 4 || e->items[2]->kind != NB_Y_SCALAR) {
             S_err(c, e, "layout: a number binding is [row, col, field] or [row, col, field, colspan]",
@@ -580,9 +573,38 @@ static void S_table(S_Ctx *c, NbTableSpec *t, const NbYNode *def)
         int values = c->l->fields[f].count + c->l->fields[f].total;
         for (int k = 0; k < values; k++) {
             NbCellSpec s = {row, col + k * span, 1, span, NULL, f, k};
-            S_cell_add(t, &cap, s);
+            S_cell_add(t, cap, s);
         }
     }
+}
+
+/* One table of tables:, its grid checked. */
+static void S_table(S_Ctx *c, NbTableSpec *t, const NbYNode *def)
+{
+    char *where = nb_xasprintf("tables.%s", t->key);
+    if (def->kind != NB_Y_MAP) S_err(c, def, "layout: a table is a mapping {columns, cells, …}", where);
+    S_keys(c, def, S_table_keys, where);
+    free(where);
+    where = nb_xasprintf("tables.%s.align", t->key);
+    S_keys(c, nb_ymap_get(def, "align"), S_table_align_keys, where);
+    free(where);
+    const NbStyle *style = S_table_style(c->l, t->key);
+    if (!style) {
+        S_err(c, def, "layout: no document block shows this table ({table: KEY, style: …})", t->key);
+        return;
+    }
+    t->section = S_scalar(c, nb_ymap_get(def, "section"), "section", t->key);
+    const NbYNode *cols = S_need(c, def, "columns", NB_Y_SEQ);
+    if (!cols) return;
+    S_table_columns(c, t, cols, style);
+    const NbYNode *n = nb_ymap_get(def, "header_rows");
+    t->header_rows = n ? S_int(c, n, 0, 10) : 0;
+    t->label_align = S_table_align(c, def, "label", NB_ALIGN_LEFT);
+    t->header_align = S_table_align(c, def, "header", NB_ALIGN_CENTER);
+    t->number_align = S_table_align(c, def, "number", NB_ALIGN_CENTER);
+    size_t cap = 0;
+    S_table_cells(c, t, S_need(c, def, "cells", NB_Y_SEQ), &cap);
+    S_table_numbers(c, t, nb_ymap_get(def, "numbers"), &cap);
     for (size_t i = 0; i < t->ncells; i++)
         if ((size_t)(t->cells[i].row + t->cells[i].rowspan) > t->nrows)
             t->nrows = (size_t)(t->cells[i].row + t->cells[i].rowspan);

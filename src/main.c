@@ -31,6 +31,7 @@ typedef struct {
     const char *dump_boxes;
     const char *previous;
     const char *manifest, *summary, *agency, *combine;
+    const char *jobs;
     int workers;
     const char *font_dirs[16];
     size_t nfont_dirs;
@@ -210,98 +211,117 @@ static int S_template(const S_Opts *o, const char *data)
     return 0;
 }
 
+/* An option's value, for the options that take one: 1 if a was such an option. */
+static int S_option_value(S_Opts *o, const char *a, const char *val)
+{
+    if (!strcmp(a, "-o") || !strcmp(a, "--output")) o->out = val;
+    else if (!strcmp(a, "--layout")) o->layout = val;
+    else if (!strcmp(a, "--paper")) o->paper = val;
+    else if (!strcmp(a, "--dump-boxes")) o->dump_boxes = val;
+    else if (!strcmp(a, "--previous")) o->previous = val;
+    else if (!strcmp(a, "--manifest")) o->manifest = val;
+    else if (!strcmp(a, "--summary")) o->summary = val;
+    else if (!strcmp(a, "--agency")) o->agency = val;
+    else if (!strcmp(a, "--combine")) o->combine = val;
+    else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) o->jobs = val;
+    else if (!strcmp(a, "--fonts")) {
+        if (o->nfont_dirs < 16) o->font_dirs[o->nfont_dirs++] = val;
+    } else return 0;
+    return 1;
+}
+
+static int S_takes_value(const char *a)
+{
+    static const char *const opts[] = {"-o", "--output", "--layout", "--paper", "--fonts",
+                                       "--dump-boxes", "--previous", "-j", "--jobs", "--manifest",
+                                       "--summary", "--agency", "--combine"};
+    for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
+        if (!strcmp(a, opts[i])) return 1;
+    return 0;
+}
+
+/* The values that must be checked once all are read: -j, --fonts, --paper. Returns an
+ * exit status, or -1 when they are good. */
+static int S_check_values(S_Opts *o)
+{
+    if (o->jobs) {
+        char *end;
+        long n = strtol(o->jobs, &end, 10);
+        if (*end || n < 1 || n > 256)
+            return S_usage_error("-j takes a number of workers from 1 to 256, not '%s'", o->jobs);
+        o->workers = (int)n;
+    }
+    for (size_t i = 0; i < o->nfont_dirs; i++)
+        if (!S_is_dir(o->font_dirs[i])) return S_usage_error("--fonts %s: no such folder", o->font_dirs[i]);
+    double w, h;
+    if (o->paper && !nb_paper_size(o->paper, &w, &h))
+        return S_usage_error("unknown paper size '%s' (A4, A3, A2, A1, A5, B5, B4, B3)", o->paper);
+    return -1;
+}
+
+/* The command line into o. Returns an exit status when there is nothing more to do (help,
+ * version, a usage error), else -1. */
+static int S_parse(int argc, char **argv, S_Opts *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(S_usage, stdout);
+            return 0;
+        }
+        if (!strcmp(a, "--version")) {
+            printf("nianbao %s\n", NB_VERSION);
+            return 0;
+        }
+        if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            o->quiet = 1;
+        } else if (S_takes_value(a)) {
+            if (i + 1 >= argc) return S_usage_error("%s needs a value", a);
+            S_option_value(o, a, argv[++i]);
+        } else if (a[0] == '-' && a[1]) {
+            return S_usage_error("unknown option '%s'", a);
+        } else if (!o->cmd) {
+            o->cmd = a;
+        } else {
+            o->inputs[o->ninputs++] = a;
+        }
+    }
+    return S_check_values(o);
+}
+
+/* Run the command the options name. */
+static int S_dispatch(const S_Opts *o, const char *data)
+{
+    if (!o->cmd) {
+        fputs(S_usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(o->cmd, "render"))
+        return o->ninputs == 1 ? S_render(o, data) : S_usage_error("render takes one REPORT.yaml%s", "");
+    if (!strcmp(o->cmd, "check"))
+        return o->ninputs >= 1 ? S_check(o, data) : S_usage_error("check takes REPORT.yaml...%s", "");
+    if (!strcmp(o->cmd, "template")) return S_template(o, data);
+    if (strcmp(o->cmd, "batch") != 0)
+        return S_usage_error("unknown command '%s' (render, check, batch, template)", o->cmd);
+    if (!o->ninputs || !o->out)
+        return S_usage_error("batch takes REPORT.yaml or FOLDER... -o OUTDIR%s", "");
+    if (o->summary && !o->agency) return S_usage_error("--summary needs --agency NAME%s", "");
+    NbBatchOpts bo = {S_job_opts(o, data), o->inputs, o->ninputs, o->out, o->workers,
+                      o->manifest, o->summary, o->agency, o->combine, o->quiet};
+    return nb_batch(&bo);
+}
+
 int main(int argc, char **argv)
 {
     S_Opts o = {0};
     nb_write_atomic_signals();
     o.inputs = nb_xcalloc((size_t)argc, sizeof *o.inputs);
-    int status;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = NULL;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(S_usage, stdout);
-            free(o.inputs);
-            return 0;
-        }
-        if (!strcmp(a, "--version")) {
-            printf("nianbao %s\n", NB_VERSION);
-            free(o.inputs);
-            return 0;
-        }
-        if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            o.quiet = 1;
-            continue;
-        }
-        int takes = !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--layout") ||
-                    !strcmp(a, "--paper") || !strcmp(a, "--fonts") || !strcmp(a, "--dump-boxes") || !strcmp(a, "--previous") || !strcmp(a, "-j") ||
-                    !strcmp(a, "--jobs") || !strcmp(a, "--manifest") || !strcmp(a, "--summary") ||
-                    !strcmp(a, "--agency") || !strcmp(a, "--combine");
-        if (takes) {
-            if (i + 1 >= argc) {
-                free(o.inputs);
-                return S_usage_error("%s needs a value", a);
-            }
-            val = argv[++i];
-            if (!strcmp(a, "-o") || !strcmp(a, "--output")) o.out = val;
-            else if (!strcmp(a, "--layout")) o.layout = val;
-            else if (!strcmp(a, "--paper")) o.paper = val;
-            else if (!strcmp(a, "--dump-boxes")) o.dump_boxes = val;
-            else if (!strcmp(a, "--previous")) o.previous = val;
-            else if (!strcmp(a, "--manifest")) o.manifest = val;
-            else if (!strcmp(a, "--summary")) o.summary = val;
-            else if (!strcmp(a, "--agency")) o.agency = val;
-            else if (!strcmp(a, "--combine")) o.combine = val;
-            else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-                char *end;
-                long n = strtol(val, &end, 10);
-                if (*end || n < 1 || n > 256) {
-                    free(o.inputs);
-                    return S_usage_error("-j takes a number of workers from 1 to 256, not '%s'", val);
-                }
-                o.workers = (int)n;
-            }
-            else if (!S_is_dir(val)) {
-                free(o.inputs);
-                return S_usage_error("--fonts %s: no such folder", val);
-            } else if (o.nfont_dirs < 16) o.font_dirs[o.nfont_dirs++] = val;
-            continue;
-        }
-        if (a[0] == '-' && a[1]) {
-            free(o.inputs);
-            return S_usage_error("unknown option '%s'", a);
-        }
-        if (!o.cmd) o.cmd = a;
-        else o.inputs[o.ninputs++] = a;
+    int status = S_parse(argc, argv, &o);
+    if (status < 0) {
+        char *data = S_data_dir();
+        status = S_dispatch(&o, data);
+        free(data);
     }
-    double w, h;
-    if (o.paper && !nb_paper_size(o.paper, &w, &h)) {
-        free(o.inputs);
-        return S_usage_error("unknown paper size '%s' (A4, A3, A2, A1, A5, B5, B4, B3)", o.paper);
-    }
-    char *data = S_data_dir();
-    if (!o.cmd) {
-        fputs(S_usage, stderr);
-        status = EXIT_USAGE;
-    } else if (!strcmp(o.cmd, "render")) {
-        status = o.ninputs == 1 ? S_render(&o, data)
-                                : S_usage_error("render takes one REPORT.yaml%s", "");
-    } else if (!strcmp(o.cmd, "check")) {
-        status = o.ninputs >= 1 ? S_check(&o, data) : S_usage_error("check takes REPORT.yaml...%s", "");
-    } else if (!strcmp(o.cmd, "batch")) {
-        if (!o.ninputs || !o.out) status = S_usage_error("batch takes REPORT.yaml or FOLDER... -o OUTDIR%s", "");
-        else if (o.summary && !o.agency) status = S_usage_error("--summary needs --agency NAME%s", "");
-        else {
-            NbBatchOpts bo = {S_job_opts(&o, data), o.inputs, o.ninputs, o.out, o.workers,
-                              o.manifest, o.summary, o.agency, o.combine, o.quiet};
-            status = nb_batch(&bo);
-        }
-    } else if (!strcmp(o.cmd, "template")) {
-        status = S_template(&o, data);
-    } else {
-        status = S_usage_error("unknown command '%s' (render, check, batch, template)", o.cmd);
-    }
-    free(data);
     free(o.inputs);
     return status;
 }

@@ -518,6 +518,67 @@ static HPDF_Doc S_begin(NbPdfPainter *p)
     return p->pdf;
 }
 
+/* Which code points each face draws, over all the documents, each given its CID. */
+static void S_collect(const NbDoc *const *docs, size_t ndocs, S_Face *faces)
+{
+    for (size_t d = 0; d < ndocs; d++)
+        for (size_t pg = 0; pg < docs[d]->npages; pg++)
+            for (size_t i = 0; i < docs[d]->pages[pg].n; i++) {
+                const NbItem *it = &docs[d]->pages[pg].items[i];
+                if (it->kind != NB_IT_TEXT) continue;
+                S_Face *f = &faces[it->face];
+                if (!f->cid) f->cid = nb_xcalloc(0x10000, sizeof *f->cid);
+                S_use_text(f, it->text);
+            }
+}
+
+/* One document's pages, and its outline: under its agency when several are combined. */
+static int S_paint_doc(NbPdfPainter *p, const NbDoc *doc, int grouped, S_Face *faces,
+                       S_Img **imgs, size_t *nimgs)
+{
+    HPDF_Doc pdf = p->pdf;
+    int ok = 1;
+    HPDF_Page *pages = nb_xcalloc(doc->npages ? doc->npages : 1, sizeof *pages);
+    for (size_t i = 0; ok && i < doc->npages; i++) {
+        pages[i] = HPDF_AddPage(pdf);
+        if (!pages[i]) {
+            ok = 0;
+            break;
+        }
+        HPDF_Page_SetWidth(pages[i], (HPDF_REAL)doc->w);
+        HPDF_Page_SetHeight(pages[i], (HPDF_REAL)doc->h);
+        ok = S_paint_rules(pages[i], doc->h, &doc->pages[i]) &&
+             S_paint_text(pages[i], doc->h, &doc->pages[i], faces) &&
+             S_paint_images(pdf, pages[i], doc->h, &doc->pages[i], imgs, nimgs);
+    }
+    if (ok && !p->err.error && doc->npages) {
+        HPDF_Outline parent = NULL;
+        if (grouped) {
+            parent = HPDF_CreateOutline(pdf, NULL, doc->author, HPDF_GetEncoder(pdf, "UTF-8"));
+            HPDF_Destination dst = parent ? HPDF_Page_CreateDestination(pages[0]) : NULL;
+            if (dst) HPDF_Outline_SetDestination(parent, dst);
+            if (parent) HPDF_Outline_SetOpened(parent, HPDF_FALSE);
+        }
+        S_outline(pdf, doc, pages, parent);
+    }
+    free(pages);
+    return ok;
+}
+
+/* The finished document's bytes, allocated into *out. */
+static int S_save(HPDF_Doc pdf, char **out, size_t *len)
+{
+    if (HPDF_SaveToStream(pdf) != HPDF_OK) return 0;
+    HPDF_UINT32 size = HPDF_GetStreamSize(pdf), got = size;
+    *out = nb_xmalloc(size ? size : 1);
+    if (HPDF_ReadFromStream(pdf, (HPDF_BYTE *)*out, &got) != HPDF_OK && got != size) {
+        free(*out);
+        return 0;
+    }
+    *len = got;
+    return 1;
+}
+
 int nb_pdf_paint(NbPdfPainter *p, const NbDoc *const *docs, size_t ndocs, char **out, size_t *len,
                  NbDiag *diag)
 {
@@ -531,16 +592,7 @@ int nb_pdf_paint(NbPdfPainter *p, const NbDoc *const *docs, size_t ndocs, char *
     size_t nfaces = nb_fonts_count(fonts);
     S_Face *faces = nb_xcalloc(nfaces ? nfaces : 1, sizeof *faces);
     int ok = 1;
-    /* which code points each face draws, over all the documents */
-    for (size_t d = 0; d < ndocs; d++)
-        for (size_t pg = 0; pg < docs[d]->npages; pg++)
-            for (size_t i = 0; i < docs[d]->pages[pg].n; i++) {
-                const NbItem *it = &docs[d]->pages[pg].items[i];
-                if (it->kind != NB_IT_TEXT) continue;
-                S_Face *f = &faces[it->face];
-                if (!f->cid) f->cid = nb_xcalloc(0x10000, sizeof *f->cid);
-                S_use_text(f, it->text);
-            }
+    S_collect(docs, ndocs, faces);
     for (size_t i = 0; ok && i < nfaces; i++) {
         if (!faces[i].ncids) continue;
         const NbFaceInfo *fi = nb_fonts_info(fonts, (int)i);
@@ -552,46 +604,10 @@ int nb_pdf_paint(NbPdfPainter *p, const NbDoc *const *docs, size_t ndocs, char *
     HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "nianbao");
     S_Img *imgs = NULL;
     size_t nimgs = 0;
-    for (size_t d = 0; ok && d < ndocs; d++) {
-        const NbDoc *doc = docs[d];
-        HPDF_Page *pages = nb_xcalloc(doc->npages ? doc->npages : 1, sizeof *pages);
-        for (size_t i = 0; ok && i < doc->npages; i++) {
-            pages[i] = HPDF_AddPage(pdf);
-            if (!pages[i]) {
-                ok = 0;
-                break;
-            }
-            HPDF_Page_SetWidth(pages[i], (HPDF_REAL)doc->w);
-            HPDF_Page_SetHeight(pages[i], (HPDF_REAL)doc->h);
-            ok = S_paint_rules(pages[i], doc->h, &doc->pages[i]) &&
-                 S_paint_text(pages[i], doc->h, &doc->pages[i], faces) &&
-                 S_paint_images(pdf, pages[i], doc->h, &doc->pages[i], &imgs, &nimgs);
-        }
-        if (ok && !p->err.error && doc->npages) {
-            /* one report: its headings; several: each report's agency, its headings under it */
-            HPDF_Outline parent = NULL;
-            if (ndocs > 1) {
-                parent = HPDF_CreateOutline(pdf, NULL, doc->author, HPDF_GetEncoder(pdf, "UTF-8"));
-                HPDF_Destination dst = parent ? HPDF_Page_CreateDestination(pages[0]) : NULL;
-                if (dst) HPDF_Outline_SetDestination(parent, dst);
-                if (parent) HPDF_Outline_SetOpened(parent, HPDF_FALSE);
-            }
-            S_outline(pdf, doc, pages, parent);
-        }
-        free(pages);
-    }
+    for (size_t d = 0; ok && d < ndocs; d++) ok = S_paint_doc(p, docs[d], ndocs > 1, faces, &imgs, &nimgs);
     free(imgs);
     HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE);
-    if (ok && !p->err.error && HPDF_SaveToStream(pdf) == HPDF_OK) {
-        HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
-        *out = nb_xmalloc(size ? size : 1);
-        HPDF_UINT32 got = size;
-        if (HPDF_ReadFromStream(pdf, (HPDF_BYTE *)*out, &got) != HPDF_OK && got != size) ok = 0;
-        *len = got;
-        if (!ok) free(*out);
-    } else {
-        ok = 0;
-    }
+    ok = ok && !p->err.error && S_save(pdf, out, len);
     if (!ok && !diag->errors)
         nb_diag_add(diag, NB_ERROR, here, "the PDF library failed (error 0x%04X, detail %u)",
                     (unsigned)p->err.error, (unsigned)p->err.detail);

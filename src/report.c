@@ -266,6 +266,38 @@ static char *S_title_from(const char *tmpl, const char *agency, int year)
     return nb_expand(tmpl, names, values, 2);
 }
 
+/* seal: a PNG beside the report, decoded now: a bad one is an error at the key. */
+static void S_seal(S_Ctx *c, const NbYNode *v)
+{
+    NbReport *r = c->r;
+    char *s = S_text(c, v, "seal");
+    if (s) {
+        r->seal = S_dir_join(r->file, s), r->seal_mark = v->mark, r->seal_mark.file = r->file;
+        char *why = NULL;
+        if (!nb_image_load_png(r->seal, &r->seal_image, &why)) {
+            nb_diag_add(c->diag, NB_ERROR, v->mark, "seal: %s: %s", s, why);
+            free(why);
+        }
+    }
+    free(s);
+}
+
+/* A top-level key the report may not have: the nearest of those it may. */
+static void S_unknown_top(S_Ctx *c, const NbYNode *key)
+{
+    const char *names[64];
+    size_t n = 0;
+    for (size_t k = 0; k < sizeof S_meta_keys / sizeof *S_meta_keys; k++) names[n++] = S_meta_keys[k];
+    for (size_t k = 0; k < c->l->nblocks && n < 40; k++)
+        if (c->l->blocks[k].kind == NB_BLK_PROSE) names[n++] = c->l->blocks[k].text;
+    char *tops[24];
+    size_t nt = S_child_names(c->l, NULL, (const char **)tops, 24);
+    for (size_t k = 0; k < nt; k++) tops[k] = nb_xstrndup(tops[k], strcspn(tops[k], "."));
+    for (size_t k = 0; k < nt && n < 64; k++) names[n++] = tops[k];
+    nb_ykey_unknown(c->diag, key, names, n, "", "");
+    for (size_t k = 0; k < nt; k++) free(tops[k]);
+}
+
 static void S_top(S_Ctx *c, const NbYNode *root)
 {
     NbReport *r = c->r;
@@ -301,32 +333,13 @@ static void S_top(S_Ctx *c, const NbYNode *root)
         } else if (strcmp(key, "date") == 0) {
             S_date(c, v);
         } else if (strcmp(key, "seal") == 0) {
-            char *s = S_text(c, v, key);
-            if (s) {
-                r->seal = S_dir_join(r->file, s), r->seal_mark = v->mark, r->seal_mark.file = r->file;
-                char *why = NULL;
-                if (!nb_image_load_png(r->seal, &r->seal_image, &why)) {
-                    nb_diag_add(c->diag, NB_ERROR, v->mark, "seal: %s: %s", s, why);
-                    free(why);
-                }
-            }
-            free(s);
+            S_seal(c, v);
         } else if (S_is_prose_key(c->l, key)) {
             S_prose(c, v, key);
         } else if (S_has_prefix(c->l, key)) {
             S_data_map(c, v, key);
         } else {
-            const char *names[64];
-            size_t n = 0;
-            for (size_t k = 0; k < sizeof S_meta_keys / sizeof *S_meta_keys; k++) names[n++] = S_meta_keys[k];
-            for (size_t k = 0; k < c->l->nblocks && n < 40; k++)
-                if (c->l->blocks[k].kind == NB_BLK_PROSE) names[n++] = c->l->blocks[k].text;
-            char *tops[24];
-            size_t nt = S_child_names(c->l, NULL, (const char **)tops, 24);
-            for (size_t k = 0; k < nt; k++) tops[k] = nb_xstrndup(tops[k], strcspn(tops[k], "."));
-            for (size_t k = 0; k < nt && n < 64; k++) names[n++] = tops[k];
-            nb_ykey_unknown(c->diag, root->keys[i], names, n, "", "");
-            for (size_t k = 0; k < nt; k++) free(tops[k]);
+            S_unknown_top(c, root->keys[i]);
         }
     }
     NbMark top = {r->file, 1, 1};

@@ -437,6 +437,20 @@ typedef struct {
     size_t pos; /* next component record; 0: not started; SIZE_MAX: all read */
 } S_Frame;
 
+/* A glyph's bytes in glyf: 0 with an error when loca points outside glyf or the glyph is
+ * shorter than its header. */
+static int S_glyph_bytes(const NbSfnt *f, unsigned gid, const unsigned char **g, size_t *len,
+                         char **err)
+{
+    size_t a, b;
+    if (!S_range(f, gid, &a, &b))
+        return S_fail(err, "glyph %u: its 'loca' entry points outside 'glyf'", gid);
+    *g = f->glyf.p + a;
+    *len = b - a;
+    if (*len && *len < 10) return S_fail(err, "glyph %u is truncated", gid);
+    return 1;
+}
+
 /* List every component of the composites among list[0..*count), depth first, appending
  * the ones not yet listed. Errors on corrupt glyphs, bad component ids and cycles. */
 static int S_close(const NbSfnt *f, uint16_t *list, size_t *count, uint8_t *state, char **err)
@@ -451,17 +465,9 @@ static int S_close(const NbSfnt *f, uint16_t *list, size_t *count, uint8_t *stat
         state[list[r]] |= S_ON_STACK;
         while (sp) {
             S_Frame *top = &stack[sp - 1];
-            size_t a, b;
-            if (!S_range(f, top->gid, &a, &b)) {
-                S_fail(err, "glyph %u: its 'loca' entry points outside 'glyf'", (unsigned)top->gid);
-                goto out;
-            }
-            const unsigned char *g = f->glyf.p + a;
-            size_t len = b - a;
-            if (len && len < 10) {
-                S_fail(err, "glyph %u is truncated", (unsigned)top->gid);
-                goto out;
-            }
+            const unsigned char *g = NULL;
+            size_t len = 0;
+            if (!S_glyph_bytes(f, top->gid, &g, &len, err)) goto out;
             if (!S_is_composite(g, len) || top->pos == SIZE_MAX) {
                 state[top->gid] = (uint8_t)((state[top->gid] & ~S_ON_STACK) | S_DONE);
                 sp--;
