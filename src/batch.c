@@ -179,6 +179,8 @@ static double S_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* The progress line on a terminal: done, failed, rate; redrawn at most a few times a second.
+ * */
 static void S_progress(S_Progress *p, int force)
 {
     if (!p->tty || p->quiet) return;
@@ -327,6 +329,7 @@ static void S_csv(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* The manifest: a CSV line per report (input, output, pages, bytes, status, message). */
 static int S_manifest(const char *path, const S_Items *it, NbDiag *diag)
 {
     char *buf = NULL;
@@ -401,6 +404,8 @@ static char *S_summary_yaml(const NbLayout *l, NbReport **reps, size_t n, const 
     return b.s;
 }
 
+/* The 汇总 report: every rendered report loaded again, its tables summed, rendered as
+ * --agency's. */
 static int S_summary(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
 {
     NbWorker *w = nb_worker_new(&o->job);
@@ -457,6 +462,7 @@ static int S_summary(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
     return ok;
 }
 
+/* One PDF of every rendered report, in order, each under its agency in the outline. */
 static int S_combine(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
 {
     NbWorker *w = nb_worker_new(&o->job);

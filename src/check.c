@@ -86,6 +86,7 @@ static NbMark S_equal_at(const NbReport *r, const NbLayout *l, const NbRule *rul
 
 /* ------------------------------------------------------------------ the rules */
 
+/* An equal rule: per column, the named rows on the left add up to those on the right. */
 static void S_equal(const NbReport *r, const NbLayout *l, const NbRule *rule, NbDiag *diag)
 {
     if (!rule->nleft || !rule->left[0].n) return;
@@ -102,6 +103,7 @@ static void S_equal(const NbReport *r, const NbLayout *l, const NbRule *rule, Nb
     }
 }
 
+/* A total rule: a 总计 the data gives equals the sum of its row. */
 static void S_total(const NbReport *r, const NbLayout *l, const NbRule *rule, NbDiag *diag)
 {
     for (size_t i = 0; i < rule->nfields; i++) {
@@ -121,6 +123,7 @@ static void S_total(const NbReport *r, const NbLayout *l, const NbRule *rule, Nb
     }
 }
 
+/* A range rule: every value within [min, max], whole unless its row is decimal. */
 static void S_range(const NbReport *r, const NbLayout *l, const NbRule *rule, NbDiag *diag)
 {
     for (size_t i = 0; i < rule->nfields; i++) {
@@ -162,6 +165,8 @@ static int S_clause_end(uint32_t cp)
 
 static int S_digit(char c) { return c >= '0' && c <= '9'; }
 
+/* Does pat match text at t ({n} a number, … up to 15 characters within a clause)? *out: its
+ * end. */
 static int S_match(const char *pat, const char *t, const char *end, const char **out, double *num)
 {
     if (!*pat) {
@@ -239,6 +244,8 @@ static int S_claimed(const size_t *spans, size_t n, size_t a, size_t e)
     return 0;
 }
 
+/* A prose rule: every figure the text states beside a table's terms, against the table
+ * (warnings). */
 static void S_prose(const NbReport *r, const NbLayout *l, const NbRule *rule, NbDiag *diag)
 {
     size_t shown = 0, more = 0; /* a text that says a thing a thousand times: twenty suffice */

@@ -97,6 +97,7 @@ void nb_doc_free(NbDoc *d)
     memset(d, 0, sizeof *d);
 }
 
+/* A string as JSON. */
 static void S_json_str(FILE *f, const char *s)
 {
     fputc('"', f);

@@ -162,6 +162,8 @@ static double S_keep_height(const S_Flow *f, const NbBlock *b0, const NbBlock *n
     return S_pitch(f, next->style);
 }
 
+/* A heading, kept on one page with what must follow it; it enters the outline at its level.
+ * */
 static void S_heading(S_Flow *f, const NbBlock *b0, const NbBlock *b, const NbBlock *next)
 {
     const NbStyle *st = &f->l->styles[b->style];
@@ -296,6 +298,7 @@ static size_t S_table_end(const S_Flow *f, const NbTable *t, size_t r, double ro
     return waste <= f->l->clean_break * (f->doc->ta_y1 - f->doc->ta_y0) ? clean : loose;
 }
 
+/* A table across as many pages as it needs, the header rows and 续表 over each continuation. */
 static void S_table(S_Flow *f, const NbBlock *b, const NbTable *t)
 {
     const NbStyle *st = &f->l->styles[b->style];

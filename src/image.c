@@ -41,63 +41,38 @@ void nb_image_free(NbImage *img)
 
 /* ------------------------------------------------------------------ reading the file */
 
-/* Read the whole file, refusing directories and anything over S_MAX_FILE before
- * reading it: the size is known from fstat for regular files, and pipes are cut off. */
+/* Read the whole file (nb_read_file refuses folders, and anything over S_MAX_FILE before
+ * reading it), with messages about a seal. */
 static int S_slurp(const char *path, unsigned char **data, size_t *len, char **msg)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *msg = nb_xasprintf("cannot open: %s", strerror(errno));
+    const char *err = NULL;
+    char *got = nb_read_file(path, len, S_MAX_FILE, &err);
+    if (got && *len == 0) {
+        free(got);
+        *msg = nb_xstrdup("the file is empty; export the seal again as PNG");
         return 0;
+    }
+    if (got) {
+        *data = (unsigned char *)got;
+        return 1;
     }
     struct stat st;
-    if (fstat(fileno(f), &st) != 0) {
-        *msg = nb_xasprintf("cannot open: %s", strerror(errno));
-        fclose(f);
-        return 0;
-    }
-    if (S_ISDIR(st.st_mode)) {
+    if (!strcmp(err, NB_READ_FOLDER))
         *msg = nb_xstrdup("it is a directory, not a file; give the path of the seal's PNG image");
-        fclose(f);
-        return 0;
-    }
-    if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > S_MAX_FILE) {
-        unsigned long long mb = ((unsigned long long)st.st_size + (1u << 20) - 1) >> 20;
+    else if (!strcmp(err, NB_READ_TOO_LARGE) && stat(path, &st) == 0 && S_ISREG(st.st_mode))
         *msg = nb_xasprintf("the file is %llu MB; at most %d MB are accepted: save the seal "
                             "at a smaller size",
-                            mb, S_MAX_FILE_MB);
-        fclose(f);
-        return 0;
-    }
-    NbBuf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + n > S_MAX_FILE) {
-            *msg = nb_xasprintf("the file is more than %d MB; at most %d MB are accepted: "
-                                "save the seal at a smaller size",
-                                S_MAX_FILE_MB, S_MAX_FILE_MB);
-            nb_buf_free(&b);
-            fclose(f);
-            return 0;
-        }
-        nb_buf_add(&b, chunk, n);
-    }
-    if (ferror(f)) {
-        *msg = nb_xasprintf("cannot read: %s", strerror(errno));
-        nb_buf_free(&b);
-        fclose(f);
-        return 0;
-    }
-    fclose(f);
-    if (b.len == 0) {
-        *msg = nb_xstrdup("the file is empty; export the seal again as PNG");
-        nb_buf_free(&b);
-        return 0;
-    }
-    *data = (unsigned char *)b.s;
-    *len = b.len;
-    return 1;
+                            ((unsigned long long)st.st_size + (1u << 20) - 1) >> 20, S_MAX_FILE_MB);
+    else if (!strcmp(err, NB_READ_TOO_LARGE))
+        *msg = nb_xasprintf("the file is more than %d MB; at most %d MB are accepted: "
+                            "save the seal at a smaller size",
+                            S_MAX_FILE_MB, S_MAX_FILE_MB);
+    else if (!strcmp(err, NB_READ_ERROR))
+        *msg = nb_xstrdup("cannot read: the file could not be read to its end (a disk or "
+                          "network error?); copy it again");
+    else
+        *msg = nb_xasprintf("cannot open: %s", err);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ checks before libpng */
@@ -227,6 +202,7 @@ static void S_split(S_Dec *dec, int w, int h, NbImage *out)
     out->h = h;
 }
 
+/* What to tell the user about a PNG libpng refused, from what the decoder saw. */
 static char *S_corrupt_msg(const S_Dec *dec)
 {
     if (dec->short_read)
@@ -277,6 +253,7 @@ static void S_to_rgba(png_structp png, png_infop info, png_uint_32 *w, png_uint_
         png_error(png, "unexpected pixel layout after conversion");
 }
 
+/* Decode a PNG in memory into out; every libpng error returns here through setjmp. */
 static int S_decode(const unsigned char *data, size_t len, NbImage *out, char **msg)
 {
     S_Dec *dec = nb_xcalloc(1, sizeof *dec);

@@ -73,6 +73,7 @@ static S_Loaded *S_layout(NbWorker *w, const char *path, NbDiag *diag)
     return c;
 }
 
+/* The fonts of a cached layout, opened on first use (a check without glyphs stays cheap). */
 static NbFonts *S_fonts(NbWorker *w, S_Loaded *c, NbDiag *diag)
 {
     if (c->fonts || c->fonts_failed) return c->fonts;

@@ -101,6 +101,7 @@ static char *S_scalar(S_Ctx *c, const NbYNode *n, const char *key, const char *d
     return dflt ? nb_xstrdup(dflt) : NULL;
 }
 
+/* A key the mapping must have, of the given kind; NULL with an error otherwise. */
 static const NbYNode *S_need(S_Ctx *c, const NbYNode *map, const char *key, NbYKind kind)
 {
     const NbYNode *n = nb_ymap_get(map, key);
@@ -147,6 +148,7 @@ static double S_length(S_Ctx *c, const NbYNode *n, double em, double line)
     return 0;
 }
 
+/* A type size: a Chinese name (三号, 五号, …) or points. */
 static double S_type_size(S_Ctx *c, const NbYNode *n)
 {
     if (n && n->kind == NB_Y_SCALAR) {
@@ -169,6 +171,7 @@ static NbAlign S_align(S_Ctx *c, const NbYNode *n, NbAlign dflt)
     return dflt;
 }
 
+/* page: the paper, margins, body lines and characters per line, and the page number. */
 static void S_page(S_Ctx *c, const NbYNode *root)
 {
     NbLayout *l = c->l;
@@ -219,6 +222,7 @@ static void S_page(S_Ctx *c, const NbYNode *root)
     }
 }
 
+/* fonts: each role an ordered list of families; `fallback` backs every other role. */
 static void S_fonts(S_Ctx *c, const NbYNode *root)
 {
     NbLayout *l = c->l;
@@ -398,6 +402,7 @@ static size_t S_fields_under(const NbLayout *l, const char *path, int *out, size
     return n;
 }
 
+/* data and computed: the report's numeric rows, and the rows summed from others. */
 static void S_data(S_Ctx *c, const NbYNode *root)
 {
     NbLayout *l = c->l;
@@ -448,6 +453,7 @@ static NbAlign S_table_align(S_Ctx *c, const NbYNode *t, const char *which, NbAl
     return S_align(c, nb_ymap_get(nb_ymap_get(t, "align"), which), dflt);
 }
 
+/* A whole number from lo to hi; lo with an error otherwise. */
 static int S_int(S_Ctx *c, const NbYNode *n, int lo, int hi)
 {
     double v;
@@ -611,6 +617,7 @@ static void S_table(S_Ctx *c, NbTableSpec *t, const NbYNode *def)
     if (!c->failed) S_table_check(c, t, def);
 }
 
+/* tables: every grid, by key. */
 static void S_tables(S_Ctx *c, const NbYNode *root)
 {
     NbLayout *l = c->l;
@@ -889,6 +896,7 @@ static void S_rules(S_Ctx *c, const NbYNode *root)
     }
 }
 
+/* Free the rules and everything they own. */
 static void S_rules_free(NbLayout *l)
 {
     for (size_t i = 0; i < l->nrules; i++) {

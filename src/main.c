@@ -122,6 +122,7 @@ static NbJobOpts S_job_opts(const S_Opts *o, const char *data)
     return (NbJobOpts){data, o->layout, o->paper, o->previous, o->font_dirs, o->nfont_dirs};
 }
 
+/* render: one report to its PDF. */
 static int S_render(const S_Opts *o, const char *data)
 {
     const char *input = o->inputs[0];
@@ -146,6 +147,7 @@ static int S_render(const S_Opts *o, const char *data)
     return status;
 }
 
+/* check: every report given, each one's problems printed after its name. */
 static int S_check(const S_Opts *o, const char *data)
 {
     int status = 0;

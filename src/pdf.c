@@ -111,6 +111,7 @@ void nb_pdf_painter_free(NbPdfPainter *p)
     free(p);
 }
 
+/* A face's TrueType tables, parsed once per painter. */
 static NbSfnt *S_sfnt(NbPdfPainter *p, const NbFaceInfo *fi, NbDiag *diag)
 {
     for (size_t i = 0; i < p->nsfnts; i++)
@@ -136,6 +137,7 @@ typedef struct {
     HPDF_Dict font;  /* the Type0 font */
 } S_Face;
 
+/* Give every code point of text a CID in the face, in the order they first appear. */
 static void S_use_text(S_Face *f, const char *text)
 {
     const char *p = text, *end = text + strlen(text);

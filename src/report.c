@@ -86,6 +86,7 @@ static int S_value(S_Ctx *c, const NbYNode *n, const NbField *f, const char *wha
     return 1;
 }
 
+/* One numeric row: its values (and a given 总计), each checked to be a number. */
 static void S_row(S_Ctx *c, const NbYNode *n, int fi)
 {
     const NbField *f = &c->l->fields[fi];
@@ -144,6 +145,7 @@ static size_t S_child_names(const NbLayout *l, const char *prefix, const char **
     return n;
 }
 
+/* A mapping of the data (requests:, requests.denied:, …): its rows and groups. */
 static void S_data_map(S_Ctx *c, const NbYNode *map, const char *prefix)
 {
     if (map->kind != NB_Y_MAP) {
@@ -215,6 +217,7 @@ NbMark nb_report_locate(const NbSrcText *t, const char *piece, size_t len, int n
     return t->at;
 }
 
+/* A prose field: its text as written (for locating characters) and its paragraphs. */
 static void S_prose(S_Ctx *c, const NbYNode *n, const char *key)
 {
     if (n->kind != NB_Y_SCALAR) {
@@ -234,6 +237,7 @@ static void S_prose(S_Ctx *c, const NbYNode *n, const char *key)
     S_src(c, n, &p->src);
 }
 
+/* date: YYYY-MM-DD, a real day. */
 static void S_date(S_Ctx *c, const NbYNode *n)
 {
     int y, m, d;
@@ -298,6 +302,7 @@ static void S_unknown_top(S_Ctx *c, const NbYNode *key)
     for (size_t k = 0; k < nt; k++) free(tops[k]);
 }
 
+/* The report's top-level keys: agency, year, title, date, seal, prose fields, data groups. */
 static void S_top(S_Ctx *c, const NbYNode *root)
 {
     NbReport *r = c->r;

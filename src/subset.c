@@ -42,6 +42,7 @@ static void S_put32(unsigned char *p, uint32_t v)
 }
 
 static int S_fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Set *err to a formatted message (when err is given); returns 0. */
 static int S_fail(char **err, const char *fmt, ...)
 {
     if (!err) return 0;

@@ -66,6 +66,7 @@ typedef struct {
     unsigned char latin, space, brk, stretch, left_ink;
 } S_G;
 
+/* The glyphs of a paragraph with their faces, advances, gaps and break opportunities. */
 static S_G *S_shape(NbFonts *fonts, const NbSpan *spans, size_t nspans, const NbParaStyle *st,
                     size_t *n_out)
 {
@@ -137,6 +138,7 @@ static size_t S_count_solid(const S_G *g, size_t s, size_t e)
     return n;
 }
 
+/* Set glyphs [s, e) as one line: runs of one face, justified or aligned in the measure. */
 static void S_set_line(const S_G *g, size_t s, size_t e, double x0, double measure, int justify,
                        int squeeze, NbLine *line)
 {

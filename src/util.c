@@ -50,6 +50,7 @@ char *nb_xstrndup(const char *s, size_t n)
     return p;
 }
 
+/* vasprintf that aborts on failure, like every nb_x allocator. */
 static char *S_vasprintf(const char *fmt, va_list ap)
 {
     va_list aq;
@@ -188,7 +189,7 @@ char *nb_read_file(const char *path, size_t *len, size_t limit, const char **err
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) &&
                                                                  (size_t)st.st_size > limit))) {
-        *err = S_ISDIR(st.st_mode) ? "it is a folder, not a file" : "file too large";
+        *err = S_ISDIR(st.st_mode) ? NB_READ_FOLDER : NB_READ_TOO_LARGE;
         fclose(f);
         return NULL;
     }
@@ -199,7 +200,7 @@ char *nb_read_file(const char *path, size_t *len, size_t limit, const char **err
         if (b.len + n > limit) {
             fclose(f);
             nb_buf_free(&b);
-            *err = "file too large";
+            *err = NB_READ_TOO_LARGE;
             return NULL;
         }
         nb_buf_add(&b, chunk, n);
@@ -208,7 +209,7 @@ char *nb_read_file(const char *path, size_t *len, size_t limit, const char **err
     fclose(f);
     if (bad) {
         nb_buf_free(&b);
-        *err = "read error";
+        *err = NB_READ_ERROR;
         return NULL;
     }
     if (!b.s) nb_buf_add(&b, "", 0);
@@ -225,6 +226,7 @@ char *nb_read_file(const char *path, size_t *len, size_t limit, const char **err
 static char S_slot_path[S_SLOTS][S_SLOT_PATH];
 static atomic_int S_slot_state[S_SLOTS]; /* 0 free, 1 being filled, 2 holds a path */
 
+/* Record a temporary file for the signal handler; the slot, or -1 when none is free. */
 static int S_slot_claim(const char *path)
 {
     if (strlen(path) >= S_SLOT_PATH) return -1;
@@ -286,6 +288,7 @@ static int S_open_temp(const char *path, char **tmp)
     return -1;
 }
 
+/* Write all of data, retrying short writes. */
 static int S_write_all(int fd, const char *data, size_t len, const char **err)
 {
     size_t done = 0;

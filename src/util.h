@@ -57,8 +57,12 @@ void nb_diag_free(NbDiag *d);
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t nb_edit_distance(const char *a, const char *b);
 
-/* Read a whole file of at most limit bytes; returns NULL and sets *err (static text) on
- * failure ("file too large" past the limit). */
+/* Read a whole file of at most limit bytes (a regular file's size is checked before it
+ * is read); returns NULL and sets *err on failure: one of these, or strerror's text when
+ * the file cannot be opened. */
+#define NB_READ_TOO_LARGE "file too large"
+#define NB_READ_FOLDER "it is a folder, not a file"
+#define NB_READ_ERROR "read error"
 char *nb_read_file(const char *path, size_t *len, size_t limit, const char **err);
 
 /* The length of a name's .yaml or .yml ending, 0 when it has neither. */

@@ -48,6 +48,7 @@ static char S_char_at(const S_Parse *p, NbMark at)
     return i < p->len && p->data[i] != '\n' ? p->data[i] : 0;
 }
 
+/* Free a node and its children. */
 static void S_node_free(NbYNode *n)
 {
     if (!n) return;
@@ -61,6 +62,7 @@ static void S_node_free(NbYNode *n)
     free(n);
 }
 
+/* The next libyaml event; 0 with a located error when the YAML is malformed. */
 static int S_next(S_Parse *p, yaml_event_t *ev)
 {
     if (yaml_parser_parse(&p->parser, ev)) return 1;
@@ -160,6 +162,7 @@ static int S_parse_children(S_Parse *p, NbYNode *n, int depth)
     }
 }
 
+/* One node (scalar, sequence or mapping) from the event stream, with its position. */
 static NbYNode *S_parse_node(S_Parse *p, yaml_event_t *ev, int depth)
 {
     if (depth > S_MAX_DEPTH) {
@@ -273,7 +276,7 @@ NbYDoc *nb_ydoc_load(const char *path, NbDiag *diag)
     size_t len = 0;
     char *data = nb_read_file(path, &len, S_MAX_FILE, &err);
     if (!data) {
-        if (strcmp(err, "file too large") == 0)
+        if (strcmp(err, NB_READ_TOO_LARGE) == 0)
             nb_diag_add(diag, NB_ERROR, (NbMark){path, 0, 0},
                         "the file is larger than %u MB; a report is a few KB: is this the right file?",
                         S_MAX_FILE / (1024 * 1024));
