@@ -118,6 +118,14 @@ static const NbYNode *S_need(S_Ctx *c, const NbYNode *map, const char *key, NbYK
     return n;
 }
 
+/* A key the mapping must have, of any kind; NULL with an error at the mapping otherwise. */
+static const NbYNode *S_need_any(S_Ctx *c, const NbYNode *map, const char *key)
+{
+    const NbYNode *n = nb_ymap_get(map, key);
+    if (!n) S_err(c, map, "layout: missing key", key);
+    return n;
+}
+
 static int S_number(const char *s, double *out)
 {
     char *end;
@@ -130,7 +138,8 @@ static int S_number(const char *s, double *out)
 /* A length: 37mm, 0.5pt, 2em, 1line, or a bare number in pt. */
 static double S_length(S_Ctx *c, const NbYNode *n, double em, double line)
 {
-    if (!n || n->kind != NB_Y_SCALAR) {
+    if (!n) return 0; /* missing: S_need said so */
+    if (n->kind != NB_Y_SCALAR) {
         S_err(c, n, "layout: a length is expected (e.g. 37mm, 2em)", NULL);
         return 0;
     }
@@ -151,7 +160,8 @@ static double S_length(S_Ctx *c, const NbYNode *n, double em, double line)
 /* A type size: a Chinese name (三号, 五号, …) or points. */
 static double S_type_size(S_Ctx *c, const NbYNode *n)
 {
-    if (n && n->kind == NB_Y_SCALAR) {
+    if (!n) return 10; /* missing: S_need said so */
+    if (n->kind == NB_Y_SCALAR) {
         for (size_t i = 0; i < sizeof S_type_sizes / sizeof S_type_sizes[0]; i++)
             if (strcmp(n->str, S_type_sizes[i].name) == 0) return S_type_sizes[i].pt;
         double v;
@@ -196,9 +206,9 @@ static void S_page(S_Ctx *c, const NbYNode *root)
         v = 0;
     }
     l->lines = (int)v;
-    /* the type area must exist: a few centimetres at least */
-    if (l->page_w - l->margin_left - l->margin_right < 20 * S_MM ||
-        l->page_h - l->margin_top - l->margin_bottom < 20 * S_MM)
+    /* the type area must exist: a few centimetres at least (on a known paper) */
+    if (l->page_w > 0 && (l->page_w - l->margin_left - l->margin_right < 20 * S_MM ||
+        l->page_h - l->margin_top - l->margin_bottom < 20 * S_MM))
         S_err(c, page, "layout: the margins leave no room for text on the page", NULL);
     if (l->lines > 0)
         l->pitch = (l->page_h - l->margin_top - l->margin_bottom) / l->lines;
@@ -217,6 +227,8 @@ static void S_page(S_Ctx *c, const NbYNode *root)
     if (pn) {
         const NbYNode *t = S_need(c, pn, "text", NB_Y_SCALAR);
         l->page_number_text = nb_xstrdup(t ? t->str : "{page}");
+        if (t && !strstr(t->str, "{page}"))
+            S_err(c, t, "layout: a page number's text holds {page}, e.g. \"— {page} —\"", t->str);
         l->page_number_below = S_length(c, S_need(c, pn, "below", NB_Y_SCALAR), 0, 0);
         /* em of the page-number style: resolved after styles; keep the node for now */
     }
@@ -267,7 +279,8 @@ int nb_layout_style(const NbLayout *l, const char *name)
 /* The style a key names (e.g. a block's `style: body`); -1 with an error if none. */
 static int S_style_ref(S_Ctx *c, const NbYNode *n, const char *key)
 {
-    if (!n || n->kind != NB_Y_SCALAR) {
+    if (!n) return -1; /* missing: S_need said so */
+    if (n->kind != NB_Y_SCALAR) {
         char *m = nb_xasprintf("layout: %s names a style of styles:", key);
         S_err(c, n, m, NULL);
         free(m);
@@ -425,6 +438,11 @@ static void S_data(S_Ctx *c, const NbYNode *root)
             S_err(c, v, "layout: a computed row needs sum: [rows…]", NULL);
             continue;
         }
+        if (nb_layout_field(l, comp->keys[i]->str) >= 0) {
+            S_err(c, comp->keys[i], "layout: a computed row has the name of a data row",
+                  comp->keys[i]->str);
+            continue;
+        }
         int idx = S_field_add(l, &cap, comp->keys[i]->str);
         NbField *f = &l->fields[idx];
         f->label = S_scalar(c, nb_ymap_get(v, "label"), "label", f->path);
@@ -457,7 +475,8 @@ static NbAlign S_table_align(S_Ctx *c, const NbYNode *t, const char *which, NbAl
 static int S_int(S_Ctx *c, const NbYNode *n, int lo, int hi)
 {
     double v;
-    if (!n || n->kind != NB_Y_SCALAR || !S_number(n->str, &v) || v != floor(v) || v < lo || v > hi) {
+    if (!n) return lo; /* missing: S_need said so */
+    if (n->kind != NB_Y_SCALAR || !S_number(n->str, &v) || v != floor(v) || v < lo || v > hi) {
         char *m = nb_xasprintf("layout: a whole number from %d to %d is expected", lo, hi);
         S_err(c, n, m, NULL);
         free(m);
@@ -614,6 +633,12 @@ static void S_table(S_Ctx *c, NbTableSpec *t, const NbYNode *def)
     for (size_t i = 0; i < t->ncells; i++)
         if ((size_t)(t->cells[i].row + t->cells[i].rowspan) > t->nrows)
             t->nrows = (size_t)(t->cells[i].row + t->cells[i].rowspan);
+    if (n && (size_t)t->header_rows > t->nrows) {
+        char *m = nb_xasprintf("layout: header_rows is %d, but the table has %zu rows",
+                               t->header_rows, t->nrows);
+        S_err(c, n, m, NULL);
+        free(m);
+    }
     if (!c->failed) S_table_check(c, t, def);
 }
 
@@ -739,14 +764,14 @@ static int S_rule_rows(S_Ctx *c, const NbYNode *n, int **fields, size_t *nfields
         *nfields += k;
         free(got);
     }
-    if (!n) S_err(c, n, "layout: a rule needs its rows", NULL);
-    return n != NULL;
+    return n != NULL; /* missing: S_need_any said so */
 }
 
 /* {name: rows, …} → terms. */
 static NbRuleTerm *S_rule_terms(S_Ctx *c, const NbYNode *n, size_t *count)
 {
-    if (!n || n->kind != NB_Y_MAP || n->n == 0) {
+    if (!n) return NULL; /* missing: S_need_any said so */
+    if (n->kind != NB_Y_MAP || n->n == 0) {
         S_err(c, n, "layout: a side of a rule is a mapping {name: rows, …}", NULL);
         return NULL;
     }
@@ -762,7 +787,8 @@ static NbRuleTerm *S_rule_terms(S_Ctx *c, const NbYNode *n, size_t *count)
 /* "requests.new[6]", "a[1-5] + b[4]" → cell references; 0 on error (reported). */
 static int S_phrase_cells(S_Ctx *c, const NbYNode *n, NbPhrase *ph)
 {
-    if (!n || n->kind != NB_Y_SCALAR) {
+    if (!n) return 0; /* missing: S_need_any said so */
+    if (n->kind != NB_Y_SCALAR) {
         S_err(c, n, "layout: a phrase needs cells: \"row[index]\"", NULL);
         return 0;
     }
@@ -817,7 +843,7 @@ static void S_phrase(S_Ctx *c, const NbYNode *p, NbPhrase *ph)
     }
     if (find && gaps > 2)
         S_err(c, find, "layout: a phrase has at most two …, each between words", ph->find);
-    S_phrase_cells(c, nb_ymap_get(p, "cells"), ph);
+    S_phrase_cells(c, S_need_any(c, p, "cells"), ph);
 }
 
 /* The body of one rule, by its kind. */
@@ -825,15 +851,17 @@ static void S_rule_body(S_Ctx *c, const NbYNode *r, NbRule *rule)
 {
     switch (rule->kind) {
     case NB_RULE_EQUAL:
-        rule->left = S_rule_terms(c, nb_ymap_get(r, "left"), &rule->nleft);
-        rule->right = S_rule_terms(c, nb_ymap_get(r, "right"), &rule->nright);
+        rule->left = S_rule_terms(c, S_need_any(c, r, "left"), &rule->nleft);
+        rule->right = S_rule_terms(c, S_need_any(c, r, "right"), &rule->nright);
         break;
-    case NB_RULE_TOTAL: S_rule_rows(c, nb_ymap_get(r, "rows"), &rule->fields, &rule->nfields); break;
+    case NB_RULE_TOTAL: S_rule_rows(c, S_need_any(c, r, "rows"), &rule->fields, &rule->nfields); break;
     case NB_RULE_RANGE: {
-        S_rule_rows(c, nb_ymap_get(r, "rows"), &rule->fields, &rule->nfields);
+        S_rule_rows(c, S_need_any(c, r, "rows"), &rule->fields, &rule->nfields);
         const NbYNode *mn = S_need(c, r, "min", NB_Y_SCALAR), *mx = S_need(c, r, "max", NB_Y_SCALAR);
-        if ((mn && !S_number(mn->str, &rule->min)) || (mx && !S_number(mx->str, &rule->max)))
-            S_err(c, r, "layout: min and max are numbers", NULL);
+        if (mn && !S_number(mn->str, &rule->min)) S_err(c, mn, "layout: min is a number", mn->str);
+        else if (mx && !S_number(mx->str, &rule->max)) S_err(c, mx, "layout: max is a number", mx->str);
+        else if (mn && mx && rule->min > rule->max)
+            S_err(c, mn, "layout: min is above max: no value could pass", mn->str);
         rule->whole = S_bool(c, nb_ymap_get(r, "whole"), "whole", 0);
         break;
     }
@@ -1037,8 +1065,9 @@ static NbLayout *S_build(NbYDoc *doc, NbDiag *diag)
         if (!c.failed) S_styles(&c, root);
         if (!c.failed) S_data(&c, root);
         if (!c.failed) S_document(&c, root);
-        if (!c.failed) S_tables(&c, root);
-        if (!c.failed) S_document_tables(&c, root);
+        int tables = !c.failed;
+        if (tables) S_tables(&c, root);
+        if (tables) S_document_tables(&c, root); /* a misspelt block is named even so */
         if (!c.failed) S_rules(&c, root);
     }
     nb_ydoc_free(doc);
