@@ -343,6 +343,73 @@ class GridSpecTest(unittest.TestCase):
         check(self, problems)
 
 
+LAYOUT_2019 = 'gov-info-disclosure-2019'
+
+
+def requests_2019(spec_三):
+    """Table 三 of the 2019 试行 format, from the 2021 spec grid and FORMAT.md §6: （六）其他处理
+    is one row across c1–c2 (the 2021 grid's three sub-rows 23–25 are one), so （七）总计 and
+    四 move up two rows and 三、本年度办理结果 spans 20 rows."""
+    cells = []
+    for c in spec_三:
+        if c.row in (24, 25) or (c.row == 23 and c.col >= 2):
+            continue                                  # the sub-items of （六）, and their numbers
+        if (c.row, c.col) == (23, 1):
+            c = c._replace(rowspan=1, colspan=2)      # （六）其他处理, one row
+        elif (c.row, c.col) == (5, 0):
+            c = c._replace(rowspan=20)                # 三、本年度办理结果
+        elif c.row > 25:
+            c = c._replace(row=c.row - 2)
+        cells.append(c)
+    cells += [Cell(23, col, 1, 1, NUMBER_TEXT) for col in range(3, 10)]
+    return cells
+
+
+class Format2019Test(unittest.TestCase):
+    """The 2019 试行 layout against FORMAT.md §6: what differs from 2021, and what does not."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.layout = load_layout(LAYOUT_2019)
+
+    def test_table_四_is_the_2021_grid(self):
+        check(self, table_problems(self.layout, '四', spec_grids()['四']))
+
+    def test_table_三_has_one_row_for_其他处理(self):
+        check(self, table_problems(self.layout, '三', requests_2019(spec_grids()['三'])))
+
+    def test_table_二_has_the_2019_columns_and_rows(self):
+        texts = [c.text for c in layout_cells(self.layout, table_for_section(self.layout, '二'))]
+        for label in ('本年新制作数量', '本年新公开数量', '对外公开总数量', '上一年项目数量', '本年增/减',
+                      '处理决定数量', '其他对外管理服务事项', '第二十条第（九）项', '政府集中采购',
+                      '采购项目数量', '采购总金额'):
+            self.assertIn(label, texts, f'table 二 of the 2019 format has no cell 「{label}」')
+        for label in ('本年制发件数', '本年废止件数', '现行有效件数'):
+            self.assertNotIn(label, texts, f'「{label}」 is a 2021 column, not 2019\'s')
+
+    def test_table_二_group_rows_span_the_table(self):
+        table = self.layout['tables'][table_for_section(self.layout, '二')]
+        groups = [Cell(*e) for e in table['cells'] if str(e[4]).startswith('第二十条')]
+        self.assertEqual([g.text for g in groups], ['第二十条第（一）项', '第二十条第（五）项',
+                                                   '第二十条第（六）项', '第二十条第（八）项',
+                                                   '第二十条第（九）项'])
+        for g in groups:
+            self.assertEqual((g.col, g.colspan), (0, 4), describe(g))
+
+    def test_document_has_spec_headings_in_order(self):
+        check(self, subsequence_problems(format_md_headings(), document_headings(self.layout),
+                                         'layout document: heading'))
+
+    def test_number_fields_exist(self):
+        check(self, field_problems(self.layout))
+
+    def test_derived_grid_is_a_grid(self):
+        """The expected 三 itself covers its 26 × 10 slots once each (or the test proves nothing)."""
+        cells = requests_2019(spec_grids()['三'])
+        self.assertEqual(grid_size(cells), (26, 10))
+        check(self, coverage_problems(cells, 26, 10, 'derived 2019 三'))
+
+
 class SelfCheckTest(unittest.TestCase):
     """The comparisons above can fail: mutated copies of the layout are caught."""
 
