@@ -1,5 +1,5 @@
 /* The painter: typeset documents → PDF bytes (libharu for the document structure, our own
- * subset fonts). The only module that includes hpdf.h. */
+ * subset fonts). The only module that sees libharu. */
 #ifndef NB_PDF_H
 #define NB_PDF_H
 

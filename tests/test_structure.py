@@ -95,6 +95,15 @@ class Structure(unittest.TestCase):
                        if any(name.startswith('hpdf') for _, name in includes(p)))
         self.assertEqual(users, ['pdf.c'])
 
+    def test_only_the_painter_names_hpdf(self):
+        """`grep -l hpdf.h src/*` names one file."""
+        named = []
+        for p in self.files:
+            with open(p, encoding='utf-8') as f:
+                if 'hpdf.h' in f.read():
+                    named.append(os.path.basename(p))
+        self.assertEqual(named, ['pdf.c'])
+
     def test_compose_knows_no_font(self):
         for name in ('compose.c', 'compose.h', 'blocks.h'):
             headers = {h for _, h in includes(os.path.join(SRC, name))}

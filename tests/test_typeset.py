@@ -95,7 +95,7 @@ def layout_variant(name, **changes):
     return path
 
 
-class TableAcrossPages(unittest.TestCase):
+class TableContinuation(unittest.TestCase):
     """Sweep the amount of prose before table 三 one body line at a time, so that the page
     break falls at each of its rows in turn, with the official layout."""
 
@@ -201,7 +201,7 @@ class TableAcrossPages(unittest.TestCase):
             self.assertEqual(on, [first], f'sweep {k}')
 
 
-class TableBrokenAtEveryRow(TableAcrossPages):
+class TableContinuationAtEveryRow(TableContinuation):
     """The same checks with clean breaks not preferred (table_clean_break: 0) and the
     table's start shifted by thirds of a line, so that the break falls at every row the
     rules allow: each part of a split label is then as short as it gets, and grows."""
