@@ -5,20 +5,45 @@ set -eu
 cd "$(dirname "$0")"
 
 PACKAGES="build-essential pkg-config libhpdf-dev libyaml-dev zlib1g-dev libpng-dev \
-libfontconfig-dev fontconfig libcmocka-dev poppler-utils qpdf python3 python3-yaml \
-fonts-arphic-gbsn00lp fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei fonts-lxgw-wenkai \
-libfreetype-dev python3-fonttools clang strace"
+libfontconfig-dev fontconfig libcmocka-dev libharfbuzz-dev poppler-utils qpdf mupdf-tools \
+ghostscript python3 python3-yaml \
+fonts-noto-cjk fonts-arphic-gbsn00lp fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei \
+fonts-lxgw-wenkai libfreetype-dev python3-fonttools clang strace"
 
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+updated=""
 if [ -n "$missing" ]; then
     echo "Installing:$missing"
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO=sudo
     $SUDO apt-get update -q
+    updated=1
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+fi
+
+# The Fandol fonts (仿宋, 宋体, 黑体, 楷体 in OpenType) ship only inside TeX Live's
+# texlive-lang-chinese: its .deb is fetched and just the font files are taken out of it,
+# without installing TeX (see fonts/README.md).
+FANDOL=/usr/local/share/fonts/fandol
+if ! fc-list : family | grep -q FandolFang; then
+    echo "Installing the Fandol fonts into $FANDOL (from texlive-lang-chinese's package)"
+    tmp=$(mktemp -d)
+    trap 'rm -rf "$tmp"' EXIT
+    chmod 755 "$tmp"
+    if ! (cd "$tmp" && apt-get download -q texlive-lang-chinese >/dev/null 2>&1); then
+        [ -n "$updated" ] || $SUDO apt-get update -q
+        (cd "$tmp" && apt-get download -q texlive-lang-chinese)
+    fi
+    dpkg-deb -x "$tmp"/texlive-lang-chinese_*.deb "$tmp/x"
+    src="$tmp/x/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol"
+    $SUDO install -d "$FANDOL"
+    $SUDO install -m 644 "$src"/FandolFang-*.otf "$src"/FandolHei-*.otf "$src"/FandolKai-*.otf \
+        "$src"/FandolSong-*.otf "$tmp"/x/usr/share/doc/texlive-doc/fonts/fandol/COPYING.gz \
+        "$tmp"/x/usr/share/doc/texlive-doc/fonts/fandol/README "$FANDOL"/
+    $SUDO fc-cache -f "$FANDOL"
 fi
 
 make

@@ -32,8 +32,6 @@ static int S_face_parse(S_Face *f, char **why)
     size_t size = f->info.size, off = 0;
     if (f->info.index < 0 || !nb_sfnt_face_offset(d, size, (unsigned)f->info.index, &off))
         return *why = nb_xstrdup("bad collection index"), 0;
-    if (off + 4 <= size && memcmp(d + off, "OTTO", 4) == 0)
-        return *why = nb_xstrdup("PostScript (CFF) outlines, which a PDF TrueType font cannot hold"), 0;
     char *err = NULL;
     f->sfnt = nb_sfnt_open(d, size, off, &err);
     if (!f->sfnt) return *why = err ? err : nb_xstrdup("unreadable"), 0;
@@ -75,12 +73,43 @@ static int S_face_load(NbFonts *fs, const char *path, int index, const char *fam
     return (int)fs->nfaces++;
 }
 
-/* The regular face of a family, from fontconfig; -1 if not installed. */
+/* A face's weight as its style name says (the Fandol fonts declare Regular and Bold both
+ * at weight 80), else as fontconfig has it. */
+static int S_style_weight(FcPattern *p, int weight)
+{
+    static const struct {
+        const char *word;
+        int weight;
+    } words[] = {{"Black", FC_WEIGHT_BLACK}, {"Heavy", FC_WEIGHT_HEAVY}, {"ExtraBold", FC_WEIGHT_EXTRABOLD},
+                 {"SemiBold", FC_WEIGHT_DEMIBOLD}, {"Bold", FC_WEIGHT_BOLD}, {"Medium", FC_WEIGHT_MEDIUM},
+                 {"ExtraLight", FC_WEIGHT_EXTRALIGHT}, {"Light", FC_WEIGHT_LIGHT},
+                 {"Regular", FC_WEIGHT_REGULAR}};
+    FcChar8 *style = NULL;
+    if (FcPatternGetString(p, FC_STYLE, 0, &style) != FcResultMatch || !style) return weight;
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strstr((const char *)style, words[i].word)) return words[i].weight;
+    return weight;
+}
+
+/* The face of a family nearest the weight asked for (regular unless the name ends in
+ * ":bold" or another of fontconfig's weight names), from fontconfig; -1 if not installed. */
 static int S_family(NbFonts *fs, FcConfig *cfg, const char *family, NbDiag *diag, const char *layout_file)
 {
+    /* "Noto Serif CJK SC:bold": the family, and the weight wanted (fontconfig's names) */
+    int want = FC_WEIGHT_REGULAR;
+    const char *colon = strrchr(family, ':');
+    char *name = colon ? nb_xstrndup(family, (size_t)(colon - family)) : nb_xstrdup(family);
+    if (colon && !FcNameConstant((const FcChar8 *)colon + 1, &want)) {
+        nb_diag_add(diag, NB_WARNING, (NbMark){layout_file, 0, 0},
+                    "font '%s': unknown weight '%s' (regular, medium, bold, black, …)", family,
+                    colon + 1);
+        want = FC_WEIGHT_REGULAR;
+    }
     FcPattern *pat = FcPatternCreate();
-    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
-    FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_WEIGHT, FC_SLANT, FC_FONTFORMAT, NULL);
+    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)name);
+    free(name);
+    FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_WEIGHT, FC_SLANT, FC_STYLE,
+                                       FC_FONTFORMAT, NULL);
     FcFontSet *set = FcFontList(cfg, pat, os);
     FcObjectSetDestroy(os);
     FcPatternDestroy(pat);
@@ -90,7 +119,8 @@ static int S_family(NbFonts *fs, FcConfig *cfg, const char *family, NbDiag *diag
         int weight = FC_WEIGHT_REGULAR, slant = FC_SLANT_ROMAN;
         FcPatternGetInteger(p, FC_WEIGHT, 0, &weight);
         FcPatternGetInteger(p, FC_SLANT, 0, &slant);
-        int score = abs(weight - FC_WEIGHT_REGULAR) + (slant != FC_SLANT_ROMAN) * 1000;
+        weight = S_style_weight(p, weight);
+        int score = abs(weight - want) + (slant != FC_SLANT_ROMAN) * 1000;
         if (score < best_score) best_score = score, best = i;
     }
     int face = -1;
@@ -144,7 +174,7 @@ static int S_check_roles(const NbFonts *fs, const NbLayout *l, NbDiag *diag)
         for (size_t j = 0; j < l->roles[r].n; j++)
             nb_buf_printf(&b, "%s%s", j ? ", " : "", l->roles[r].families[j]);
         nb_diag_add(diag, NB_ERROR, (NbMark){l->file, 0, 0},
-                    "no usable TrueType font for role '%s' (tried: %s); install one (see README) "
+                    "no usable font for role '%s' (tried: %s); install one (see README) "
                     "or put the font file into fonts/ or a folder given with --fonts",
                     l->roles[r].name, b.s);
         nb_buf_free(&b);

@@ -7,6 +7,7 @@
 
 #include <zlib.h>
 
+#include "cff.h"
 #include "subset.h"
 #include "utf8.h"
 
@@ -65,9 +66,11 @@ static int S_page_write(HPDF_Page page, const NbBuf *b)
 /* libharu is used for the document structure, pages, rules, images, outline and info. The
  * fonts are ours: libharu's HPDF_GetFont scans all 65,536 BMP code points per document and
  * embeds whole loca/hmtx/cmap tables (LIBHARU.md, Cost); its ToUnicode is broken and it
- * drops deep composite glyphs. Each face is subset to the glyphs the documents use
- * (subset.c) and written as a Type0/CIDFontType2 font through libharu's object API, with
- * one CID per code point, a CIDToGIDMap, /W and a ToUnicode CMap of bfchar entries. */
+ * drops deep composite glyphs. Each face is subset to the glyphs the documents use and
+ * written as a Type0 font through libharu's object API, with /W and a ToUnicode CMap of
+ * bfchar entries: TrueType outlines (subset.c) as a CIDFontType2 with one CID per code
+ * point and a CIDToGIDMap; CFF outlines (cff.c, HarfBuzz) as a CIDFontType0 whose codes
+ * are the CIDs of the subset's own charset. */
 
 /* zlib level for the font files: 3 is four times faster than the default 6 and costs
  * about 3 % in bytes (measured on the seed report: 146,892 → 151,990). */
@@ -88,6 +91,7 @@ static void S_on_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
 typedef struct {
     const unsigned char *data;
     NbSfnt *sfnt;
+    NbCff *cff;      /* CFF outlines: prepared for HarfBuzz on first use */
 } S_Sfnt;
 
 struct NbPdfPainter {
@@ -106,16 +110,16 @@ void nb_pdf_painter_free(NbPdfPainter *p)
 {
     if (!p) return;
     if (p->pdf) HPDF_Free(p->pdf);
-    for (size_t i = 0; i < p->nsfnts; i++) nb_sfnt_close(p->sfnts[i].sfnt);
+    for (size_t i = 0; i < p->nsfnts; i++) nb_sfnt_close(p->sfnts[i].sfnt), nb_cff_close(p->sfnts[i].cff);
     free(p->sfnts);
     free(p);
 }
 
-/* A face's TrueType tables, parsed once per painter. */
-static NbSfnt *S_sfnt(NbPdfPainter *p, const NbFaceInfo *fi, NbDiag *diag)
+/* A face's tables, parsed once per painter. */
+static S_Sfnt *S_sfnt(NbPdfPainter *p, const NbFaceInfo *fi, NbDiag *diag)
 {
     for (size_t i = 0; i < p->nsfnts; i++)
-        if (p->sfnts[i].data == fi->data + fi->sfnt_offset) return p->sfnts[i].sfnt;
+        if (p->sfnts[i].data == fi->data + fi->sfnt_offset) return &p->sfnts[i];
     char *err = NULL;
     NbSfnt *s = nb_sfnt_open(fi->data, fi->size, fi->sfnt_offset, &err);
     if (!s) {
@@ -125,29 +129,65 @@ static NbSfnt *S_sfnt(NbPdfPainter *p, const NbFaceInfo *fi, NbDiag *diag)
         return NULL;
     }
     p->sfnts = nb_xrealloc(p->sfnts, (p->nsfnts + 1) * sizeof *p->sfnts);
-    p->sfnts[p->nsfnts++] = (S_Sfnt){fi->data + fi->sfnt_offset, s};
-    return s;
+    p->sfnts[p->nsfnts] = (S_Sfnt){fi->data + fi->sfnt_offset, s, NULL};
+    return &p->sfnts[p->nsfnts++];
 }
 
-/* A face as embedded in this PDF: the code points drawn, each with its CID. */
+/* The face's CFF outlines, prepared for HarfBuzz once per painter. */
+static NbCff *S_cff(S_Sfnt *sf, const NbFaceInfo *fi, NbDiag *diag)
+{
+    if (sf->cff) return sf->cff;
+    char *err = NULL;
+    sf->cff = nb_cff_open(fi->data, fi->size, (unsigned)fi->index, &err);
+    if (!sf->cff)
+        nb_diag_add(diag, NB_ERROR, (NbMark){fi->path, 0, 0}, "cannot embed this font: %s",
+                    err ? err : "unreadable");
+    free(err);
+    return sf->cff;
+}
+
+/* A face as embedded in this PDF: the code points drawn, each numbered k from 1 in the
+ * order they first appear, and the 2-byte code that draws it. */
 typedef struct {
-    uint16_t *cid;   /* per BMP code point: its CID, 0 when unused */
-    uint32_t *cps;   /* per CID (from 1): the code point */
+    uint16_t *cid;   /* per code point (all of Unicode): its code, 0 when unused */
+    uint32_t *cps;   /* per k: the code point */
+    uint16_t *code;  /* per k: its code (k itself for TrueType; the subset's CID for CFF) */
     size_t ncids;
     HPDF_Dict font;  /* the Type0 font */
 } S_Face;
 
-/* Give every code point of text a CID in the face, in the order they first appear. */
+#define S_CODEPOINTS 0x110000
+
+/* Number every new code point of text in the face. */
 static void S_use_text(S_Face *f, const char *text)
 {
     const char *p = text, *end = text + strlen(text);
     while (p < end) {
         uint32_t cp = nb_utf8_next(&p, end);
-        if (cp > 0xFFFF || f->cid[cp]) continue; /* compose refuses text beyond the BMP */
+        if (cp >= S_CODEPOINTS || f->cid[cp] || f->ncids >= 0xFFFE) continue;
         f->cps = nb_xrealloc(f->cps, (f->ncids + 2) * sizeof *f->cps);
+        f->code = nb_xrealloc(f->code, (f->ncids + 2) * sizeof *f->code);
         f->cid[cp] = (uint16_t)++f->ncids;
         f->cps[f->ncids] = cp;
+        f->code[f->ncids] = (uint16_t)f->ncids;
     }
+}
+
+/* The numbers k of a face in the order of their codes (a code drawn for two code points,
+ * as a CFF glyph may be, once), into an allocated array; its length in *n. */
+static size_t *S_by_code(const S_Face *f, size_t *n)
+{
+    size_t *ks = nb_xmalloc((f->ncids + 1) * sizeof *ks), m = 0;
+    for (size_t k = 1; k <= f->ncids; k++) {
+        size_t i = m++;
+        while (i > 0 && f->code[ks[i - 1]] > f->code[k]) ks[i] = ks[i - 1], i--;
+        ks[i] = k;
+    }
+    size_t out = 0;
+    for (size_t i = 0; i < m; i++)
+        if (!out || f->code[ks[out - 1]] != f->code[ks[i]]) ks[out++] = ks[i];
+    *n = out;
+    return ks;
 }
 
 static HPDF_STATUS S_stream(HPDF_Doc pdf, HPDF_Dict *out, const void *data, size_t len)
@@ -195,18 +235,29 @@ static void S_tounicode(const S_Face *f, NbBuf *b)
                    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
                    "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    for (size_t c = 1; c <= f->ncids; c += 100) {
-        size_t n = f->ncids - c + 1 < 100 ? f->ncids - c + 1 : 100;
+    size_t nks, *ks = S_by_code(f, &nks);
+    for (size_t c = 0; c < nks; c += 100) {
+        size_t n = nks - c < 100 ? nks - c : 100;
         nb_buf_printf(b, "%zu beginbfchar\n", n);
-        for (size_t k = c; k < c + n; k++) {
-            char line[16];
-            S_hex4(line + 1, (unsigned)k);
-            S_hex4(line + 8, f->cps[k]);
-            line[0] = '<', line[5] = '>', line[6] = ' ', line[7] = '<', line[12] = '>', line[13] = '\n';
-            nb_buf_add(b, line, 14);
+        for (size_t i = c; i < c + n; i++) {
+            uint32_t cp = f->cps[ks[i]];
+            char line[24];
+            size_t len = 14;
+            S_hex4(line + 1, f->code[ks[i]]);
+            line[0] = '<', line[5] = '>', line[6] = ' ', line[7] = '<';
+            if (cp <= 0xFFFF) {
+                S_hex4(line + 8, cp);
+            } else { /* UTF-16: a surrogate pair */
+                S_hex4(line + 8, 0xD800 + ((cp - 0x10000) >> 10));
+                S_hex4(line + 12, 0xDC00 + ((cp - 0x10000) & 0x3FF));
+                len = 18;
+            }
+            line[len - 2] = '>', line[len - 1] = '\n';
+            nb_buf_add(b, line, len);
         }
         nb_buf_puts(b, "endbfchar\n");
     }
+    free(ks);
     nb_buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
 }
 
@@ -251,7 +302,7 @@ static int S_subset_face(NbSfnt *sf, const S_Face *f, NbSubset *sub, uint16_t **
 
 /* The FontDescriptor's entries: name, flags, box and metrics in 1/1000 em, the font file. */
 static HPDF_STATUS S_descriptor(HPDF_Doc pdf, NbSfnt *sf, HPDF_Dict fd, const char *name,
-                                HPDF_Dict file)
+                                const char *file_key, HPDF_Dict file)
 {
     double upem = nb_sfnt_units_per_em(sf);
     int bbox[4], asc, desc, cap;
@@ -268,30 +319,32 @@ static HPDF_STATUS S_descriptor(HPDF_Doc pdf, NbSfnt *sf, HPDF_Dict fd, const ch
     st |= HPDF_Dict_AddNumber(fd, "Descent", (HPDF_INT32)(desc * 1000 / upem));
     st |= HPDF_Dict_AddNumber(fd, "CapHeight", (HPDF_INT32)(cap * 1000 / upem));
     st |= HPDF_Dict_AddNumber(fd, "StemV", 80);
-    st |= HPDF_Dict_Add(fd, "FontFile2", file);
+    st |= HPDF_Dict_Add(fd, file_key, file);
     return st;
 }
 
 /* /W in 1/1000 em, only of the CIDs that are not 1000 wide (DW): Han characters are all
  * full width, so it lists a few marks, Latin and digits. */
-static HPDF_STATUS S_widths(HPDF_Doc pdf, NbSfnt *sf, const uint16_t *want, size_t ncids,
+static HPDF_STATUS S_widths(HPDF_Doc pdf, NbSfnt *sf, const S_Face *f, const uint16_t *want,
                             HPDF_Array w)
 {
     double upem = nb_sfnt_units_per_em(sf);
     HPDF_STATUS st = HPDF_OK;
     HPDF_Array run = NULL;
-    size_t last = 0;
-    for (size_t k = 1; k <= ncids && st == HPDF_OK; k++) {
+    size_t last = 0, nks, *ks = S_by_code(f, &nks);
+    for (size_t i = 0; i < nks && st == HPDF_OK; i++) {
+        size_t k = ks[i], code = f->code[k];
         HPDF_INT32 wk = (HPDF_INT32)(nb_sfnt_advance(sf, want[k - 1]) * 1000 / upem + 0.5);
         if (wk == 1000) continue;
-        if (!run || k != last + 1) { /* a new run: c [w …] */
+        if (!run || code != last + 1) { /* a new run: c [w …] */
             run = HPDF_Array_New(S_mmgr(pdf));
-            st |= HPDF_Array_AddNumber(w, (HPDF_INT32)k);
+            st |= HPDF_Array_AddNumber(w, (HPDF_INT32)code);
             st |= run ? HPDF_Array_Add(w, run) : HPDF_FAILD_TO_ALLOC_MEM;
         }
         if (run) st |= HPDF_Array_AddNumber(run, wk);
-        last = k;
+        last = code;
     }
+    free(ks);
     return st;
 }
 
@@ -322,11 +375,11 @@ static int S_embed(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, NbDiag *diag, const char
     if (!fd || !cid || !f->font || !w || !desc_fonts || !info || !file || !cidmap || !tounicode)
         st |= HPDF_FAILD_TO_ALLOC_MEM;
     if (st == HPDF_OK) {
-        st |= S_descriptor(pdf, sf, fd, name, file);
+        st |= S_descriptor(pdf, sf, fd, name, "FontFile2", file);
         st |= HPDF_Dict_Add(info, "Registry", HPDF_String_New(S_mmgr(pdf), "Adobe", NULL));
         st |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(S_mmgr(pdf), "Identity", NULL));
         st |= HPDF_Dict_AddNumber(info, "Supplement", 0);
-        st |= S_widths(pdf, sf, want, f->ncids, w);
+        st |= S_widths(pdf, sf, f, want, w);
         st |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
         st |= HPDF_Dict_AddName(cid, "BaseFont", name);
         st |= HPDF_Dict_Add(cid, "CIDSystemInfo", info);
@@ -344,6 +397,71 @@ static int S_embed(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, NbDiag *diag, const char
     free(map);
     free(want);
     nb_subset_free(&sub);
+    return st == HPDF_OK;
+}
+
+/* One face with CFF outlines as a Type0 font over a CIDFontType0 whose FontFile3 is the
+ * subset's bare CFF (/Subtype /CIDFontType0C); each code point's code becomes the CID the
+ * subset gives its glyph, with /W and a ToUnicode CMap by those CIDs. */
+static int S_embed_cff(HPDF_Doc pdf, NbSfnt *sf, NbCff *cff, S_Face *f, NbDiag *diag,
+                       const char *path)
+{
+    uint16_t *want = nb_xmalloc((f->ncids + 1) * sizeof *want);
+    for (size_t k = 1; k <= f->ncids; k++) want[k - 1] = (uint16_t)nb_sfnt_glyph(sf, f->cps[k]);
+    NbCffSubset sub;
+    char *err = NULL;
+    if (!nb_cff_subset(cff, want, f->ncids, &sub, &err)) {
+        nb_diag_add(diag, NB_ERROR, (NbMark){path, 0, 0}, "cannot subset this font: %s",
+                    err ? err : "?");
+        free(err);
+        free(want);
+        return 0;
+    }
+    uint32_t h = 2166136261u; /* the subset tag, from the CIDs it holds */
+    for (size_t k = 1; k <= f->ncids; k++) {
+        f->code[k] = sub.cids[k - 1];
+        f->cid[f->cps[k]] = f->code[k];
+        h = (h ^ f->code[k]) * 16777619u;
+    }
+    char tag[7], name[160];
+    for (int i = 0; i < 6; i++, h /= 26) tag[i] = (char)('A' + h % 26);
+    tag[6] = 0;
+    snprintf(name, sizeof name, "%s+%s", tag, nb_sfnt_ps_name(sf));
+    HPDF_STATUS st = HPDF_OK;
+    HPDF_Dict file = NULL, tounicode = NULL;
+    st |= S_stream_z(pdf, &file, sub.data, sub.len, S_FONT_LEVEL);
+    if (file) st |= HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
+    NbBuf cmap = {0};
+    S_tounicode(f, &cmap);
+    st |= S_stream(pdf, &tounicode, cmap.s, cmap.len);
+    nb_buf_free(&cmap);
+    HPDF_Dict fd = S_dict(pdf, "FontDescriptor"), cid = S_dict(pdf, "Font");
+    f->font = S_dict(pdf, "Font");
+    HPDF_Array w = HPDF_Array_New(S_mmgr(pdf)), desc_fonts = HPDF_Array_New(S_mmgr(pdf));
+    HPDF_Dict info = HPDF_Dict_New(S_mmgr(pdf));
+    if (!fd || !cid || !f->font || !w || !desc_fonts || !info || !file || !tounicode)
+        st |= HPDF_FAILD_TO_ALLOC_MEM;
+    if (st == HPDF_OK) {
+        st |= S_descriptor(pdf, sf, fd, name, "FontFile3", file);
+        st |= HPDF_Dict_Add(info, "Registry", HPDF_String_New(S_mmgr(pdf), "Adobe", NULL));
+        st |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(S_mmgr(pdf), "Identity", NULL));
+        st |= HPDF_Dict_AddNumber(info, "Supplement", 0);
+        st |= S_widths(pdf, sf, f, want, w);
+        st |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType0");
+        st |= HPDF_Dict_AddName(cid, "BaseFont", name);
+        st |= HPDF_Dict_Add(cid, "CIDSystemInfo", info);
+        st |= HPDF_Dict_Add(cid, "FontDescriptor", fd);
+        st |= HPDF_Dict_AddNumber(cid, "DW", 1000);
+        st |= HPDF_Dict_Add(cid, "W", w);
+        st |= HPDF_Array_Add(desc_fonts, cid);
+        st |= HPDF_Dict_AddName(f->font, "Subtype", "Type0");
+        st |= HPDF_Dict_AddName(f->font, "BaseFont", name);
+        st |= HPDF_Dict_AddName(f->font, "Encoding", "Identity-H");
+        st |= HPDF_Dict_Add(f->font, "DescendantFonts", desc_fonts);
+        st |= HPDF_Dict_Add(f->font, "ToUnicode", tounicode);
+    }
+    free(want);
+    nb_cff_subset_free(&sub);
     return st == HPDF_OK;
 }
 
@@ -401,7 +519,7 @@ static int S_paint_text(HPDF_Page page, double H, const NbPage *p, S_Face *faces
         const char *q = it->text, *end = q + strlen(q);
         while (q < end) {
             uint32_t cp = nb_utf8_next(&q, end);
-            unsigned c = cp <= 0xFFFF ? f->cid[cp] : 0;
+            unsigned c = cp < S_CODEPOINTS ? f->cid[cp] : 0;
             for (int k = 0; k < 2; k++) {
                 char ch = (char)(k ? c & 0xFF : c >> 8);
                 if (ch == '(' || ch == ')' || ch == '\\') nb_buf_add(&b, "\\", 1), nb_buf_add(&b, &ch, 1);
@@ -529,7 +647,7 @@ static void S_collect(const NbDoc *const *docs, size_t ndocs, S_Face *faces)
                 const NbItem *it = &docs[d]->pages[pg].items[i];
                 if (it->kind != NB_IT_TEXT) continue;
                 S_Face *f = &faces[it->face];
-                if (!f->cid) f->cid = nb_xcalloc(0x10000, sizeof *f->cid);
+                if (!f->cid) f->cid = nb_xcalloc(S_CODEPOINTS, sizeof *f->cid);
                 S_use_text(f, it->text);
             }
 }
@@ -598,8 +716,13 @@ int nb_pdf_paint(NbPdfPainter *p, const NbDoc *const *docs, size_t ndocs, char *
     for (size_t i = 0; ok && i < nfaces; i++) {
         if (!faces[i].ncids) continue;
         const NbFaceInfo *fi = nb_fonts_info(fonts, (int)i);
-        NbSfnt *sf = S_sfnt(p, fi, diag);
-        ok = sf && S_embed(pdf, sf, &faces[i], diag, fi->path);
+        S_Sfnt *sf = S_sfnt(p, fi, diag);
+        if (!sf) ok = 0;
+        else if (!nb_sfnt_is_cff(sf->sfnt)) ok = S_embed(pdf, sf->sfnt, &faces[i], diag, fi->path);
+        else {
+            NbCff *cff = S_cff(sf, fi, diag);
+            ok = cff && S_embed_cff(pdf, sf->sfnt, cff, &faces[i], diag, fi->path);
+        }
     }
     HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, docs[0]->title);
     HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, docs[0]->author);
@@ -613,7 +736,7 @@ int nb_pdf_paint(NbPdfPainter *p, const NbDoc *const *docs, size_t ndocs, char *
     if (!ok && !diag->errors)
         nb_diag_add(diag, NB_ERROR, here, "the PDF library failed (error 0x%04X, detail %u)",
                     (unsigned)p->err.error, (unsigned)p->err.detail);
-    for (size_t i = 0; i < nfaces; i++) free(faces[i].cid), free(faces[i].cps);
+    for (size_t i = 0; i < nfaces; i++) free(faces[i].cid), free(faces[i].cps), free(faces[i].code);
     free(faces);
     return ok && !p->err.error;
 }

@@ -18,7 +18,8 @@ struct NbSfnt {
     size_t len;
     const unsigned char *dir; /* this face's table directory */
     unsigned ntables;
-    S_Tab head, hhea, maxp, hmtx, loca, glyf, os2, post, name, cvt, fpgm, prep;
+    S_Tab head, hhea, maxp, hmtx, loca, glyf, os2, post, name, cvt, fpgm, prep, cff;
+    int is_cff; /* OpenType with CFF outlines ('OTTO'): no loca or glyf, a 'CFF ' table */
     const unsigned char *cmap; /* the chosen Unicode subtable (NULL: none) */
     size_t cmap_len;           /* bytes from it to the end of the cmap table */
     int cmap_format;           /* 4 or 12 */
@@ -167,27 +168,27 @@ int nb_sfnt_face_offset(const unsigned char *data, size_t len, unsigned index, s
     return 1;
 }
 
-/* The header of a face: a TrueType table directory that is whole; its table count, or -1
- * with an error. */
+/* The header of a face: a TrueType or OpenType table directory that is whole; its table
+ * count, or -1 with an error. */
 static int S_header(const unsigned char *data, size_t len, size_t face_offset, char **err)
 {
     if (!data || face_offset > len || len - face_offset < 12)
-        return S_fail(err, "not a TrueType font: too short") - 1;
+        return S_fail(err, "not a TrueType or OpenType font: too short") - 1;
     const unsigned char *d = data + face_offset;
     if (!memcmp(d, "ttcf", 4))
         return S_fail(err, "a font collection: open one of its faces at its own offset") - 1;
-    if (!memcmp(d, "OTTO", 4)) return S_fail(err, "PostScript (CFF) outlines, not TrueType") - 1;
-    if (S_u32(d) != 0x00010000 && memcmp(d, "true", 4) != 0)
-        return S_fail(err, "not a TrueType font") - 1;
+    if (S_u32(d) != 0x00010000 && memcmp(d, "true", 4) != 0 && memcmp(d, "OTTO", 4) != 0)
+        return S_fail(err, "not a TrueType or OpenType font") - 1;
     unsigned nt = S_u16(d + 4);
     if ((len - face_offset - 12) / 16 < nt) return S_fail(err, "the table directory is truncated") - 1;
     return (int)nt;
 }
 
 /* Find every table the reader and the subsetter use; the first six must be there and hold
- * at least their fixed part. */
+ * at least their fixed part (for CFF outlines: the first four, and 'CFF '). */
 static int S_tables(NbSfnt *f, char **err)
 {
+    f->is_cff = !memcmp(f->dir, "OTTO", 4);
     struct {
         const char *tag;
         S_Tab *t;
@@ -195,11 +196,13 @@ static int S_tables(NbSfnt *f, char **err)
     } want[] = {{"head", &f->head, 54}, {"hhea", &f->hhea, 36}, {"maxp", &f->maxp, 6},
                 {"hmtx", &f->hmtx, 4},  {"loca", &f->loca, 4},  {"glyf", &f->glyf, 0},
                 {"OS/2", &f->os2, 0},   {"post", &f->post, 0},  {"name", &f->name, 0},
-                {"cvt ", &f->cvt, 0},   {"fpgm", &f->fpgm, 0},  {"prep", &f->prep, 0}};
+                {"cvt ", &f->cvt, 0},   {"fpgm", &f->fpgm, 0},  {"prep", &f->prep, 0},
+                {"CFF ", &f->cff, 4}};
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
         int r = S_find(f, want[i].tag, want[i].t, err);
         if (r < 0) return 0;
-        int required = i < 6; /* glyf may be empty, if every glyph is */
+        /* glyf may be empty, if every glyph is */
+        int required = f->is_cff ? i < 4 || want[i].t == &f->cff : i < 6;
         if (!required || (r && want[i].t->len >= want[i].min)) continue;
         if (r) return S_fail(err, "the '%s' table is truncated", want[i].tag);
         if (!strcmp(want[i].tag, "glyf") || !strcmp(want[i].tag, "loca"))
@@ -215,7 +218,8 @@ static int S_counts(NbSfnt *f, char **err)
     f->upem = S_u16(f->head.p + 18);
     if (!f->upem) return S_fail(err, "unitsPerEm is 0");
     int locfmt = S_i16(f->head.p + 50);
-    if (locfmt != 0 && locfmt != 1) return S_fail(err, "bad indexToLocFormat %d", locfmt);
+    if (!f->is_cff && locfmt != 0 && locfmt != 1)
+        return S_fail(err, "bad indexToLocFormat %d", locfmt);
     f->loca_long = locfmt == 1;
     f->nglyphs = S_u16(f->maxp.p + 4);
     if (!f->nglyphs) return S_fail(err, "the font has no glyphs");
@@ -227,7 +231,7 @@ static int S_counts(NbSfnt *f, char **err)
     if (!f->nhm) return S_fail(err, "numberOfHMetrics is 0");
     if (f->nhm > f->nglyphs) f->nhm = f->nglyphs;
     if (f->hmtx.len / 4 < f->nhm) return S_fail(err, "the 'hmtx' table is truncated");
-    if (f->loca.len / (f->loca_long ? 4 : 2) < (size_t)f->nglyphs + 1)
+    if (!f->is_cff && f->loca.len / (f->loca_long ? 4 : 2) < (size_t)f->nglyphs + 1)
         return S_fail(err, "the 'loca' table is truncated");
     return 1;
 }
@@ -346,8 +350,14 @@ static int S_range(const NbSfnt *f, unsigned gid, size_t *a, size_t *b)
     return *a <= *b && *b <= f->glyf.len;
 }
 
+int nb_sfnt_is_cff(const NbSfnt *f)
+{
+    return f->is_cff;
+}
+
 const unsigned char *nb_sfnt_glyph_data(const NbSfnt *f, unsigned gid, size_t *len)
 {
+    if (f->is_cff) return NULL;
     size_t a, b;
     if (gid >= f->nglyphs || !S_range(f, gid, &a, &b)) return NULL;
     *len = b - a;
@@ -657,6 +667,7 @@ int nb_subset(const NbSfnt *f, const uint16_t *gids, size_t n, NbSubset *out, ch
 {
     memset(out, 0, sizeof *out);
     if (err) *err = NULL;
+    if (f->is_cff) return S_fail(err, "CFF outlines are subset by cff.c, not as TrueType");
     unsigned ng = f->nglyphs;
     for (size_t i = 0; i < n; i++)
         if (gids[i] >= ng) return S_fail(err, "glyph %u does not exist (the font has %u)", gids[i], ng);

@@ -1,5 +1,6 @@
-/* A reader for TrueType (glyf-outline) fonts held in memory, and a glyph subsetter that
- * writes the small TrueType program a PDF embeds as FontFile2 of a CIDFontType2.
+/* A reader for TrueType and OpenType fonts held in memory (cmap, metrics, names; glyf
+ * outlines or CFF ones), and a glyph subsetter for TrueType outlines that writes the small
+ * TrueType program a PDF embeds as FontFile2 of a CIDFontType2 (CFF: cff.c).
  *
  * Every read is bounds-checked: corrupt or truncated data gives an error, never a crash.
  * nb_sfnt_open does no work proportional to the number of glyphs; nb_subset works in
@@ -23,6 +24,9 @@ void nb_sfnt_close(NbSfnt *f);
  * must be 0), read from the header for a .ttc. 1 on success, 0 if there is no such face. */
 int nb_sfnt_face_offset(const unsigned char *data, size_t len, unsigned index, size_t *offset);
 
+/* OpenType with CFF outlines ('OTTO'): metrics and cmap as for TrueType; its glyphs are
+ * subset by cff.c (nb_subset and nb_sfnt_glyph_data refuse them). */
+int nb_sfnt_is_cff(const NbSfnt *f);
 unsigned nb_sfnt_units_per_em(const NbSfnt *f);
 unsigned nb_sfnt_num_glyphs(const NbSfnt *f);
 unsigned nb_sfnt_glyph(const NbSfnt *f, uint32_t cp);  /* cmap (format 4 and 12); 0 if none */

@@ -586,7 +586,7 @@ class SampleChecks:
             problems.append('pdffonts lists no font')
         for row in rows:
             bad = [k for k in ('emb', 'sub', 'uni') if row.get(k) != 'yes']
-            if bad or row.get('type') != 'CID TrueType':
+            if bad or row.get('type') not in ('CID TrueType', 'CID Type 0C'):
                 problems.append(f'font {row.get("name")}: type {row.get("type")}, '
                                 + ', '.join(f'{k}={row.get(k)}' for k in ('emb', 'sub', 'uni')))
         self.fail_all(problems)

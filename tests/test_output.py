@@ -380,24 +380,49 @@ def sample_run():
     return SampleRun(SAMPLE)
 
 
-def line_count(words):
-    """Number of lines the words stand on (tops more than 0.5 pt apart start a new line)."""
-    tops = sorted(w.y0 for w in words)
-    return 1 + sum(1 for a, b in zip(tops, tops[1:]) if b - a > 0.5)
+EM_TOP = 0.88   # the ideographic em box's top above the baseline, in em (text.c nb_baseline)
+
+
+def stext_chars(pdf):
+    """{page: [(x, baseline y, size, char)]} from MuPDF's structured text: each glyph's own
+    origin, whatever the font's declared ascent and descent (which pdftotext's word boxes
+    follow, so that they would move with the font)."""
+    import xml.etree.ElementTree as ET
+    try:
+        out = subprocess.run(['mutool', 'draw', '-F', 'stext', '-o', '-', pdf], capture_output=True,
+                             timeout=TIMEOUT)
+    except FileNotFoundError:
+        raise Unavailable('mutool (mupdf-tools) is not installed')
+    if out.returncode:
+        raise Unavailable(f'mutool draw -F stext: {out.stderr.decode("utf-8", "replace")[:300]}')
+    pages = {}
+    for number, page in enumerate(ET.fromstring(out.stdout).iter('page'), 1):
+        chars = pages.setdefault(number, [])
+        for font in page.iter('font'):
+            size = float(font.get('size'))
+            for ch in font.iter('char'):
+                chars.append((float(ch.get('x')), float(ch.get('y')), size, ch.get('c')))
+    return pages
 
 
 def text_blocks(run_):
-    """(box, offset, lines) of every cell whose words read as its text: offset is the
-    vertical centre of the words' block (top of the first line to the bottom of the last)
-    minus the cell's centre, in pt (y down)."""
+    """(box, offset, lines) of every cell whose glyphs read as its text: offset is the
+    vertical centre of the em boxes the glyphs are set in (the first line's top to the last
+    line's bottom) minus the cell's centre, in pt (y down)."""
+    pages = stext_chars(run_.pdf)
     found = []
     for box in run_.boxes:
         want = squash(box.text)
-        words = [w for w in run_.page_words(box.page) if centre_inside(w, box)]
-        if not want or not words or ''.join(squash(w.text) for w in reading_order(words)) != want:
+        chars = [c for c in pages.get(box.page, [])
+                 if box.x0 <= c[0] < box.x1 and box.y0 < c[1] < box.y1]
+        chars.sort(key=lambda c: (round(c[1], 1), c[0]))
+        if not want or not chars or squash(''.join(c[3] for c in chars)) != want:
             continue   # test_e2e reports text that does not read as the cell's
-        top, bottom = min(w.y0 for w in words), max(w.y1 for w in words)
-        found.append((box, (top + bottom) / 2 - (box.y0 + box.y1) / 2, line_count(words)))
+        size = chars[0][2]
+        top = min(c[1] for c in chars) - EM_TOP * size
+        bottom = max(c[1] for c in chars) + (1 - EM_TOP) * size
+        lines = len({round(c[1], 1) for c in chars})
+        found.append((box, (top + bottom) / 2 - (box.y0 + box.y1) / 2, lines))
     return found
 
 

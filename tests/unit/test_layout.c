@@ -300,7 +300,7 @@ static void test_2021_fonts_and_styles(void **state)
     const NbLayout *l = S_l;
     static const char *const roles[] = {"title", "heading1", "heading2", "body",
                                         "table", "number",   "fallback"};
-    static const size_t nfam[] = {5, 4, 6, 6, 4, 4, 5};
+    static const size_t nfam[] = {7, 6, 7, 7, 6, 6, 7};
     assert_int_equal(l->nroles, 7);
     for (size_t i = 0; i < 7; i++) {
         assert_string_equal(l->roles[i].name, roles[i]);
@@ -308,8 +308,10 @@ static void test_2021_fonts_and_styles(void **state)
         assert_int_equal(nb_layout_role(l, roles[i]), (int)i);
     }
     assert_string_equal(l->roles[0].families[0], "方正小标宋简体");
-    assert_string_equal(l->roles[3].families[5], "AR PL UMing CN");
-    assert_string_equal(l->roles[6].families[4], "DejaVu Sans");
+    assert_string_equal(l->roles[3].families[4], "FandolFang");
+    assert_string_equal(l->roles[3].families[6], "AR PL UMing CN");
+    assert_string_equal(l->roles[0].families[3], "Noto Serif CJK SC:bold");
+    assert_string_equal(l->roles[6].families[6], "DejaVu Sans");
     assert_int_equal(l->fallback_role, 6);
     assert_int_equal(nb_layout_role(l, "nosuch"), -1);
 
@@ -856,8 +858,8 @@ static void test_bad_fonts_and_styles(void **state)
     static const S_Case cases[] = {
         E("{font: body, size: 三号, align: justify", "{font: bodyy, size: 三号, align: justify",
           "layout: no such font role: bodyy", "{font: ^bodyy"),
-        E("  title:    [方正小标宋简体,", "  title:    方正小标宋简体 #",
-          "layout: a font role is a list of family names", "  title:    ^方正小标宋简体 #"),
+        E("  body:     [仿宋_GB2312,", "  body:     仿宋_GB2312 #",
+          "layout: a font role is a list of family names", "  body:     ^仿宋_GB2312 #"),
         E("[方正小标宋简体,", "[[方正小标宋简体],", "layout: a family name is expected",
           "[^[方正小标宋简体]"),
         E("size: 二号", "size: 大号", "layout: a type size is expected (三号, 五号, 16, …)",
