@@ -8,6 +8,12 @@
 #include "table.h"
 #include "text.h"
 
+/* A line set on a page: its first item there, its top, and the block it belongs to. */
+typedef struct {
+    size_t page, item, block;
+    double y;
+} S_Mark;
+
 typedef struct {
     const NbLayout *l;
     NbFonts *fonts;
@@ -16,6 +22,10 @@ typedef struct {
     double y;         /* top of the next line */
     double measure;
     NbTable **tables; /* per block: its table, measured (NULL for other blocks) */
+    const NbBlocks *bs;
+    size_t block;     /* the block being set */
+    S_Mark *marks;    /* every line set, in order: what the signature may carry over */
+    size_t nmarks, mcap;
 } S_Flow;
 
 /* The characters of one piece of text that no font of its role has, each an error where
@@ -31,13 +41,11 @@ static int S_cover(const NbCoverage *cv, NbFonts *fonts, NbDiag *diag)
             line++;
             continue;
         }
-        int seen = cv->checked_role >= 0 && (cp > 0xFFFF || cp < 0x20 ||
-                                              nb_fonts_face(fonts, cv->checked_role, cp) < 0);
+        int seen = cv->checked_role >= 0 &&
+                   (cp < 0x20 || nb_fonts_face(fonts, cv->checked_role, cp) < 0);
         if (seen) continue;
         const char *why = NULL;
-        if (cp > 0xFFFF)
-            why = "is beyond U+FFFF, which the PDF library cannot draw; replace it with a common form";
-        else if (cp < 0x20) why = "is a control character; remove it";
+        if (cp < 0x20) why = "is a control character; remove it";
         else if (nb_fonts_face(fonts, cv->role, cp) < 0)
             why = "is in none of the installed fonts; replace it, or add a font that has it "
                   "(fonts/ or --fonts DIR)";
@@ -89,6 +97,8 @@ static void S_snap(S_Flow *f)
 
 static void S_line(S_Flow *f, const NbLine *L, const NbStyle *st, double pitch, double x0)
 {
+    nb_grow(&f->marks, &f->mcap, f->nmarks + 1, sizeof *f->marks);
+    f->marks[f->nmarks++] = (S_Mark){f->page, f->doc->pages[f->page].n, f->block, f->y};
     double base = nb_baseline(f->y, pitch, st->size);
     for (size_t r = 0; r < L->n; r++) nb_doc_run(f->doc, f->page, &L->runs[r], st->size, x0, base);
     f->y += pitch;
@@ -337,9 +347,10 @@ static void S_table(S_Flow *f, const NbBlock *b, const NbTable *t)
     S_snap(f);
 }
 
-/* Where name and date start (GB/T 9704 §7.3.5): without a seal the name ends `right` from
- * the type area's edge and the date starts `date_indent` right of the name; with a seal
- * the date ends `sealed_right` from the edge and the name is centred over it. */
+/* Where the name's lines and the date start (GB/T 9704 §7.3.5): without a seal the name
+ * ends `right` from the type area's edge and the date starts `date_indent` right of the
+ * name; with a seal the date ends `sealed_right` from the edge and the name is centred over
+ * it. wn is the name's widest line; nothing starts left of the type area. */
 static void S_signature_x(const S_Flow *f, const NbBlock *b, double wn, double wd, double *xn,
                           double *xd)
 {
@@ -355,22 +366,87 @@ static void S_signature_x(const S_Flow *f, const NbBlock *b, double wn, double w
         if (*xd + wd > right) *xd = right - wd, *xn = *xd - g->date_indent;
     }
     if (*xn < f->doc->ta_x0) *xn = f->doc->ta_x0;
+    if (*xd < f->doc->ta_x0) *xd = f->doc->ta_x0;
 }
 
-/* The signature: the agency's name and the date (GB/T 9704 §7.3.5.2), with a seal centred
- * over both, name and date a little below its centre and its top within one line of the
- * text above (§7.3.5.1). */
+/* The last lines set on this page move to a new one, the y of each item shifted: the
+ * signature goes with them instead of standing alone (GB/T 9704 §7.3.5). Two lines of the
+ * paragraph before it, or all of them rather than leave one; its heading too when the
+ * whole paragraph moves. Nothing moves when the signature follows anything but text. */
+static void S_carry(S_Flow *f, size_t sig)
+{
+    size_t n = f->nmarks, end = n, blk = 0;
+    if (!n || f->marks[n - 1].page != f->page || (blk = f->marks[n - 1].block) + 1 != sig ||
+        f->bs->b[blk].type != NB_B_PARA) {
+        S_new_page(f);
+        return;
+    }
+    size_t m = 0; /* the paragraph's lines on this page */
+    while (m < n && f->marks[n - 1 - m].page == f->page && f->marks[n - 1 - m].block == blk) m++;
+    size_t take = m < 2 ? m : 2, first = n - m;
+    int starts_here = first == 0 || f->marks[first - 1].block != blk;
+    if (starts_here && m - take == 1) take = m;
+    if (take == m && starts_here && first > 0 && f->marks[first - 1].page == f->page &&
+        f->bs->b[f->marks[first - 1].block].type == NB_B_HEADING) {
+        size_t hb = f->marks[first - 1].block; /* the heading goes with its paragraph */
+        while (first > 0 && f->marks[first - 1].page == f->page && f->marks[first - 1].block == hb)
+            first--, take++;
+    }
+    const S_Mark from = f->marks[end - take];
+    if (from.y <= f->doc->ta_y0 + 1e-6) { /* it all stands at the top already */
+        S_new_page(f);
+        return;
+    }
+    size_t old = f->page;
+    double shift = from.y - f->doc->ta_y0, y = f->y;
+    S_new_page(f);
+    NbPage *src = &f->doc->pages[old];
+    for (size_t i = from.item; i < src->n; i++) {
+        NbItem it = src->items[i];
+        it.y -= shift, it.y1 -= shift;
+        NbPage *dst = &f->doc->pages[f->page];
+        nb_grow(&dst->items, &dst->cap, dst->n + 1, sizeof *dst->items);
+        dst->items[dst->n++] = it; /* the text moves with it */
+        src = &f->doc->pages[old];
+    }
+    src->n = from.item;
+    for (size_t i = 0; i < f->doc->noutline; i++) {
+        NbOutline *o = &f->doc->outline[i];
+        if (o->page == old && o->y >= from.y - 1e-6) o->page = f->page, o->y -= shift;
+    }
+    for (size_t i = end - take; i < end; i++)
+        f->marks[i].page = f->page, f->marks[i].item -= from.item, f->marks[i].y -= shift;
+    f->y = y - shift;
+}
+
+/* The signature's height from y + skip: its lines, and the seal where it hangs below. */
+static double S_signature_bottom(const S_Flow *f, double skip, int lines, double below)
+{
+    return f->y + skip + lines * f->l->pitch + (below > 0 ? below : 0);
+}
+
+/* The signature: the agency's name (broken into lines when it is longer than the room for
+ * it) and the date (GB/T 9704 §7.3.5.2), with a seal centred over both, name and date a
+ * little below its centre and its top within one line of the text above (§7.3.5.1). When
+ * it does not fit under the text, the space before it goes first, then the last lines of
+ * the text go over with it to the next page. */
 static void S_signature(S_Flow *f, const NbBlock *b)
 {
     const NbStyle *st = &f->l->styles[b->style];
     const NbSignatureSpec *g = &f->l->signature;
     double pitch = f->l->pitch;
+    NbSpan span = {b->name, st->font_role};
+    double room = f->measure - (b->seal ? 0 : g->right);
+    NbParaStyle ps = {st->size, room, 0, NB_ALIGN_LEFT, 0, st->grid ? f->l->char_pitch : 0, 1};
     NbLines name, date = {0};
-    double wn = S_one_line(f, b->name, st, &name);
+    nb_text_break(f->fonts, &span, 1, &ps, &name);
+    double wn = 0;
+    for (size_t i = 0; i < name.n; i++)
+        if (name.lines[i].width > wn) wn = name.lines[i].width;
     double wd = b->date ? S_one_line(f, b->date, st, &date) : 0;
     double xn, xd;
     S_signature_x(f, b, wn, wd, &xn, &xd);
-    int lines = b->date ? 2 : 1;
+    int lines = (int)name.n + (b->date ? 1 : 0);
     double sw = 0, sh = 0, lift = 0;
     if (b->seal) {
         sw = g->seal_width;
@@ -382,14 +458,23 @@ static void S_signature(S_Flow *f, const NbBlock *b)
     double skip = f->y > f->doc->ta_y0 + 1e-6 ? g->space_before : 0;
     while (skip + lines * pitch / 2 - lift - sh / 2 < -1e-6) skip += pitch;
     double below = b->seal ? sh / 2 - lift - lines * pitch / 2 : 0; /* seal under the date */
-    if (f->y + skip + lines * pitch + (below > 0 ? below : 0) > S_bottom(f) + 1e-6) {
-        S_new_page(f);
-        skip = 0;
-        while (skip + lines * pitch / 2 - lift - sh / 2 < -1e-6) skip += pitch;
+    if (S_signature_bottom(f, skip, lines, below) > S_bottom(f) + 1e-6) {
+        double tight = 0; /* no space before: the seal, if any, still clears the text */
+        while (tight + lines * pitch / 2 - lift - sh / 2 < -1e-6) tight += pitch;
+        if (tight < skip && S_signature_bottom(f, tight, lines, below) <= S_bottom(f) + 1e-6) {
+            skip = tight;
+        } else {
+            S_carry(f, (size_t)(b - f->bs->b));
+            skip = f->y > f->doc->ta_y0 + 1e-6 ? g->space_before : 0;
+            while (skip + lines * pitch / 2 - lift - sh / 2 < -1e-6) skip += pitch;
+        }
     }
     f->y += skip;
     double top = f->y;
-    if (name.n) S_line(f, &name.lines[0], st, pitch, xn);
+    for (size_t i = 0; i < name.n; i++) { /* right-aligned lines; with a seal, centred */
+        double w = name.lines[i].width;
+        S_line(f, &name.lines[i], st, pitch, b->seal ? xn + (wn - w) / 2 : xn + wn - w);
+    }
     if (date.n) S_line(f, &date.lines[0], st, pitch, xd);
     if (b->seal) {
         double cx = b->date ? xd + wd / 2 : xn + wn / 2;
@@ -435,13 +520,14 @@ void nb_flow(const NbBlocks *bs, const NbLayout *l, NbFonts *fonts, NbDoc *doc)
     doc->ta_y0 = l->margin_top;
     doc->ta_y1 = l->page_h - l->margin_bottom;
     S_Flow f = {l, fonts, doc, 0, 0, doc->ta_x1 - doc->ta_x0,
-                nb_xcalloc(bs->n ? bs->n : 1, sizeof(NbTable *))};
+                nb_xcalloc(bs->n ? bs->n : 1, sizeof(NbTable *)), bs, 0, NULL, 0, 0};
     for (size_t i = 0; i < bs->n; i++) /* measured first: a heading keeps with its table's head */
         if (bs->b[i].type == NB_B_TABLE)
             f.tables[i] = nb_table_new(fonts, &l->styles[bs->b[i].style], &bs->b[i].table, f.measure);
     S_new_page(&f);
     for (size_t i = 0; i < bs->n; i++) {
         const NbBlock *b = &bs->b[i];
+        f.block = i;
         switch (b->type) {
         case NB_B_TITLE: S_title(&f, b); break;
         case NB_B_HEADING: S_heading(&f, bs->b, b, i + 1 < bs->n ? &bs->b[i + 1] : NULL); break;
@@ -453,4 +539,5 @@ void nb_flow(const NbBlocks *bs, const NbLayout *l, NbFonts *fonts, NbDoc *doc)
     S_page_numbers(&f);
     for (size_t i = 0; i < bs->n; i++) nb_table_free(f.tables[i]);
     free(f.tables);
+    free(f.marks);
 }

@@ -299,6 +299,27 @@ static int S_decode(const unsigned char *data, size_t len, NbImage *out, char **
     return 1;
 }
 
+int nb_image_clear_white(NbImage *img)
+{
+    size_t npx = (size_t)img->w * (size_t)img->h, cleared = 0;
+    if (!npx) return 0;
+    for (size_t i = 0; i < npx; i++) {
+        const unsigned char *c = img->rgb + 3 * i;
+        unsigned lo = c[0] < c[1] ? c[0] : c[1];
+        if (c[2] < lo) lo = c[2];
+        if (lo < NB_WHITE_FROM) continue;
+        /* paper white, and the pale fringe between it and the ink: less opaque the paler */
+        unsigned keep = lo >= NB_WHITE_CLEAR ? 0 : 255u * (NB_WHITE_CLEAR - lo) / (NB_WHITE_CLEAR - NB_WHITE_FROM);
+        if (!img->alpha) {
+            img->alpha = nb_xmalloc(npx);
+            memset(img->alpha, 255, npx);
+        }
+        unsigned a = img->alpha[i] * keep / 255u;
+        if (a < img->alpha[i]) img->alpha[i] = (unsigned char)a, cleared++;
+    }
+    return cleared > 0;
+}
+
 int nb_image_load_png(const char *path, NbImage *out, char **msg)
 {
     memset(out, 0, sizeof *out);

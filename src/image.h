@@ -21,4 +21,12 @@ typedef struct {
 int nb_image_load_png(const char *path, NbImage *out, char **msg);
 void nb_image_free(NbImage *img);
 
+/* A seal scanned on white paper: make the paper transparent (every pixel whose darkest
+ * channel is at least NB_WHITE_CLEAR) and the pale fringe round the ink partly so (from
+ * NB_WHITE_FROM up), so that the text under the seal stays readable. Red ink has low green
+ * and blue and is kept. Returns 1 if any pixel was made (more) transparent. */
+#define NB_WHITE_FROM 200
+#define NB_WHITE_CLEAR 240
+int nb_image_clear_white(NbImage *img);
+
 #endif

@@ -541,10 +541,10 @@ typedef struct {
     HPDF_Image img;
 } S_Img;
 
-/* Images (the seal) over the text: RGB samples with the alpha plane as a soft mask, each
- * loaded once however often it is drawn. */
+/* Images (the seal) over the text, multiplied into it like ink: RGB samples with the alpha
+ * plane as a soft mask, each loaded once however often it is drawn. */
 static int S_paint_images(HPDF_Doc pdf, HPDF_Page page, double H, const NbPage *p, S_Img **imgs,
-                          size_t *nimgs)
+                          size_t *nimgs, HPDF_ExtGState *ink)
 {
     for (size_t i = 0; i < p->n; i++) {
         const NbItem *it = &p->items[i];
@@ -565,8 +565,14 @@ static int S_paint_images(HPDF_Doc pdf, HPDF_Page page, double H, const NbPage *
             *imgs = nb_xrealloc(*imgs, (*nimgs + 1) * sizeof **imgs);
             (*imgs)[(*nimgs)++] = (S_Img){im, img};
         }
-        if (HPDF_Page_DrawImage(page, img, (HPDF_REAL)it->x, (HPDF_REAL)(H - it->y1),
-                                (HPDF_REAL)(it->x1 - it->x), (HPDF_REAL)(it->y1 - it->y)) != HPDF_OK)
+        /* like ink: multiplied into what is under it, so that black text stays black */
+        if (!*ink && (!(*ink = HPDF_CreateExtGState(pdf)) ||
+                      HPDF_ExtGState_SetBlendMode(*ink, HPDF_BM_MULTIPLY) != HPDF_OK))
+            return 0;
+        if (HPDF_Page_GSave(page) != HPDF_OK || HPDF_Page_SetExtGState(page, *ink) != HPDF_OK ||
+            HPDF_Page_DrawImage(page, img, (HPDF_REAL)it->x, (HPDF_REAL)(H - it->y1),
+                                (HPDF_REAL)(it->x1 - it->x), (HPDF_REAL)(it->y1 - it->y)) != HPDF_OK ||
+            HPDF_Page_GRestore(page) != HPDF_OK)
             return 0;
     }
     return 1;
@@ -654,7 +660,7 @@ static void S_collect(const NbDoc *const *docs, size_t ndocs, S_Face *faces)
 
 /* One document's pages, and its outline: under its agency when several are combined. */
 static int S_paint_doc(NbPdfPainter *p, const NbDoc *doc, int grouped, S_Face *faces,
-                       S_Img **imgs, size_t *nimgs)
+                       S_Img **imgs, size_t *nimgs, HPDF_ExtGState *ink)
 {
     HPDF_Doc pdf = p->pdf;
     int ok = 1;
@@ -669,7 +675,7 @@ static int S_paint_doc(NbPdfPainter *p, const NbDoc *doc, int grouped, S_Face *f
         HPDF_Page_SetHeight(pages[i], (HPDF_REAL)doc->h);
         ok = S_paint_rules(pages[i], doc->h, &doc->pages[i]) &&
              S_paint_text(pages[i], doc->h, &doc->pages[i], faces) &&
-             S_paint_images(pdf, pages[i], doc->h, &doc->pages[i], imgs, nimgs);
+             S_paint_images(pdf, pages[i], doc->h, &doc->pages[i], imgs, nimgs, ink);
     }
     if (ok && !p->err.error && doc->npages) {
         HPDF_Outline parent = NULL;
@@ -729,7 +735,9 @@ int nb_pdf_paint(NbPdfPainter *p, const NbDoc *const *docs, size_t ndocs, char *
     HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "nianbao");
     S_Img *imgs = NULL;
     size_t nimgs = 0;
-    for (size_t d = 0; ok && d < ndocs; d++) ok = S_paint_doc(p, docs[d], ndocs > 1, faces, &imgs, &nimgs);
+    HPDF_ExtGState ink = NULL;
+    for (size_t d = 0; ok && d < ndocs; d++)
+        ok = S_paint_doc(p, docs[d], ndocs > 1, faces, &imgs, &nimgs, &ink);
     free(imgs);
     HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE);
     ok = ok && !p->err.error && S_save(pdf, out, len);

@@ -281,6 +281,8 @@ static void S_seal(S_Ctx *c, const NbYNode *v)
         if (!nb_image_load_png(r->seal, &r->seal_image, &why)) {
             nb_diag_add(c->diag, NB_ERROR, v->mark, "seal: %s: %s", s, why);
             free(why);
+        } else {
+            nb_image_clear_white(&r->seal_image); /* a seal scanned on white paper */
         }
     }
     free(s);

@@ -49,7 +49,8 @@ void nb_utf8_put(NbBuf *b, uint32_t cp)
 
 int nb_char_han(uint32_t cp)
 {
-    return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || cp == 0x3007;
+    return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || cp == 0x3007 ||
+           (cp >= 0x20000 && cp <= 0x3FFFD); /* Ext B–H, the compatibility supplement */
 }
 
 int nb_char_wide(uint32_t cp)

@@ -205,10 +205,13 @@ class Hostile(unittest.TestCase):
 
     # -------------------------------------------------------------- characters and fonts
 
-    def test_character_beyond_bmp(self):
-        self.feed('astral', self.sample_with('坚持“以公开为常态', '坚持“以公𠀀开为常态'), [
-            '{f}:12:17: error: overview, paragraph 1: the character 𠀀 (U+20000) is beyond '
-            'U+FFFF, which the PDF library cannot draw; replace it with a common form'])
+    def test_character_beyond_bmp_no_font_has(self):
+        """A character above U+FFFF is drawn when a font has one (test_official); only one
+        that no font has is an error, located like any other: here an Egyptian hieroglyph."""
+        self.feed('astral', self.sample_with('坚持“以公开为常态', '坚持“以公\U00013000开为常态'), [
+            '{f}:12:17: error: overview, paragraph 1: the character \U00013000 (U+13000) is in '
+            'none of the installed fonts; replace it, or add a font that has it (fonts/ or '
+            '--fonts DIR)'])
 
     def test_character_no_font_has(self):
         # a Runic letter: no font the set-up installs has one

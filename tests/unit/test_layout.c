@@ -300,7 +300,7 @@ static void test_2021_fonts_and_styles(void **state)
     const NbLayout *l = S_l;
     static const char *const roles[] = {"title", "heading1", "heading2", "body",
                                         "table", "number",   "fallback"};
-    static const size_t nfam[] = {7, 6, 7, 7, 6, 6, 7};
+    static const size_t nfam[] = {7, 6, 7, 7, 6, 6, 8};
     assert_int_equal(l->nroles, 7);
     for (size_t i = 0; i < 7; i++) {
         assert_string_equal(l->roles[i].name, roles[i]);
@@ -311,7 +311,7 @@ static void test_2021_fonts_and_styles(void **state)
     assert_string_equal(l->roles[3].families[4], "FandolFang");
     assert_string_equal(l->roles[3].families[6], "AR PL UMing CN");
     assert_string_equal(l->roles[0].families[3], "Noto Serif CJK SC:bold");
-    assert_string_equal(l->roles[6].families[6], "DejaVu Sans");
+    assert_string_equal(l->roles[6].families[7], "DejaVu Sans");
     assert_int_equal(l->fallback_role, 6);
     assert_int_equal(nb_layout_role(l, "nosuch"), -1);
 
