@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speed and size of nianbao on the seed report, with Typst on the same report in the same run.
 
-    python3 bench/run.py [--runs N] [--batch N] [--rss N] [--no-typst]
+    python3 bench/run.py [--runs N] [--batch N] [--rss N] [--faces N] [--no-typst]
 
 Prints: cold `nianbao render` wall time (median of N process runs), the PDF's bytes and pages;
 `nianbao batch` over N *different* generated reports (bench/gen.py) with -j 1 and -j 2:
@@ -9,6 +9,10 @@ reports per second, ms per report and the peak RSS of a worker; with --rss N, th
 a batch of N reports (10,000 shows it does not grow with the count); then Typst's cold
 compile (`time node bench.mjs 1`, median of 3) and its in-process rate, and the ratios. Typst comes from the npm registry (see ../shared/bench/typst/README.md); it is
 installed into $TYPST_PEER_DIR (default /tmp/typst-peer) when missing.
+With --faces N (default 200): the cost of the official look's faces (OpenType, CFF, subset
+by HarfBuzz) against the TrueType faces used before (AR PL, WenQuanYi), in the same run:
+cold render time and bytes of the seed, and a batch of N reports -j 1 with each; then the
+bytes of every sample against Typst's untagged PDF of the seed.
 """
 import argparse, os, resource, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -69,6 +73,62 @@ def batch(reports, jobs, out_dir):
     return n, float(dt), int(rss)
 
 
+# The faces before the official look: TrueType only (what libharu-era nianbao could embed).
+TRUETYPE_FACES = {
+    'title': ['AR PL UMing CN', 'AR PL SungtiL GB'],
+    'heading1': ['WenQuanYi Micro Hei', 'WenQuanYi Zen Hei'],
+    'heading2': ['AR PL UKai CN', 'LXGW WenKai'],
+    'body': ['AR PL SungtiL GB', 'AR PL UMing CN'],
+    'table': ['AR PL SungtiL GB', 'AR PL UMing CN'],
+    'number': ['AR PL SungtiL GB', 'AR PL UMing CN'],
+    'fallback': ['AR PL UMing CN', 'AR PL SungtiL GB', 'WenQuanYi Micro Hei', 'LXGW WenKai',
+                 'BabelStone Han', 'DejaVu Sans'],
+}
+
+
+def truetype_layout(out_dir):
+    """The official layout with the TrueType faces of before, as a file of its own."""
+    import yaml
+    with open(os.path.join(ROOT, 'layouts', 'gov-info-disclosure-2021.yaml'), encoding='utf-8') as f:
+        layout = yaml.safe_load(f)
+    layout['fonts'] = TRUETYPE_FACES
+    path = os.path.join(out_dir, 'truetype-faces.yaml')
+    with open(path, 'w', encoding='utf-8') as f:
+        yaml.safe_dump(layout, f, allow_unicode=True, sort_keys=False)
+    return path
+
+
+def faces(n, out_dir):
+    """Seed render and batch -j 1 with the official look's faces and with the TrueType ones."""
+    exe = os.path.join(ROOT, 'nianbao')
+    old = truetype_layout(out_dir)
+    reports = generate(n, out_dir)
+    rows = {}
+    for name, extra in (('CFF (official look)', []), ('TrueType (before)', ['--layout', old])):
+        out = os.path.join(out_dir, 'faces.pdf')
+        times = [timed([exe, 'render', '-q', SEED, '-o', out, *extra])[0] for _ in range(11)]
+        size = os.path.getsize(out)
+        dest = os.path.join(out_dir, 'faces-batch')
+        shutil.rmtree(dest, ignore_errors=True)
+        dt, _ = timed([exe, 'batch', reports, '-o', dest, '-j', '1', '-q', *extra])
+        rows[name] = (statistics.median(times), size, dt * 1000 / n)
+        print(f'faces {name}: seed render {statistics.median(times)*1000:.1f} ms, {size} bytes; '
+              f'batch -j 1 of {n}: {dt*1000/n:.2f} ms/report')
+    (a, sa, ba), (b, sb, bb) = rows.values()
+    print(f'faces ratio CFF/TrueType: render {a/b:.2f}, bytes {sa/sb:.2f}, batch ms/report {ba/bb:.2f}')
+
+
+def samples_sizes(out_dir):
+    exe = os.path.join(ROOT, 'nianbao')
+    sizes = {}
+    for f in sorted(os.listdir(os.path.join(ROOT, 'samples'))):
+        if f.endswith('.yaml'):
+            out = os.path.join(out_dir, f[:-5] + '.pdf')
+            timed([exe, 'render', '-q', os.path.join(ROOT, 'samples', f), '-o', out])
+            sizes[f[:-5]] = os.path.getsize(out)
+    return sizes
+
+
 def typst(out_dir):
     mod = os.path.join(PEER, 'node_modules', '@myriaddreamin', 'typst-ts-node-compiler')
     if not os.path.isdir(mod):
@@ -92,6 +152,7 @@ def main():
     ap.add_argument('--runs', type=int, default=11)
     ap.add_argument('--batch', type=int, default=1000, help='reports in the batch runs (0: none)')
     ap.add_argument('--rss', type=int, default=0, help='also a batch of this many for peak RSS')
+    ap.add_argument('--faces', type=int, default=200, help='reports in the faces batch (0: none)')
     ap.add_argument('--no-typst', action='store_true')
     ap.add_argument('--work', help='keep generated reports here (default: a temporary folder)')
     a = ap.parse_args()
@@ -115,12 +176,17 @@ def main():
             reports = generate(a.rss, d)
             n, dt, rss = batch(reports, 2, d)
             print(f'nianbao batch -j 2 of {n} reports: {dt:.1f} s, peak RSS {rss/1024:.1f} MB')
+        if a.faces:
+            faces(a.faces, d)
+        sizes = samples_sizes(d)
         if a.no_typst:
             return
         t = typst(d)
         if not t:
             return
         cold, per, tsize = t
+        for name, b in sizes.items():
+            print(f'sample {name}: {b} bytes = {b/tsize:.2f} × typst\'s untagged seed ({tsize} bytes)')
         print(f'typst cold compile (node bench.mjs 1 --no-tags): median {cold*1000:.1f} ms (3 runs)')
         print(f'typst in-process: {per:.1f} ms/report (20 renders, fresh, untagged)')
         print(f'typst PDF (untagged): {tsize} bytes')

@@ -11,8 +11,8 @@
 
 typedef struct NbCff NbCff;
 
-/* Prepare face `index` of a font file in memory (data must outlive the result) for
- * subsetting many times. NULL with *err (allocated) when it has no usable CFF table. */
+/* Open face `index` of a font file in memory (data must outlive the result) for
+ * subsetting, as often as wanted. NULL with *err (allocated) when it has no CFF table. */
 NbCff *nb_cff_open(const unsigned char *data, size_t len, unsigned index, char **err);
 void nb_cff_close(NbCff *c);
 

@@ -21,7 +21,10 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TIMEOUT = 900  # seconds for one test program
 
 # the longest first, so that two cores finish together
-SLOW_FIRST = ['test_typeset', 'test_batch', 'test_paragraphs', 'test_e2e']
+SLOW_FIRST = ['test_official', 'test_typeset', 'test_batch', 'test_paragraphs', 'test_e2e']
+# the longest files run as two processes, split by the words that select their tests
+SHARDS = {'test_official': [['SignatureNeverAlone'], ['-SignatureNeverAlone']],
+          'test_typeset': [['AtEveryRow'], ['-AtEveryRow']]}
 
 PY_RESULT = re.compile(r'^(\d+) passed, (\d+) failed', re.M)
 CM_PASSED = re.compile(r'^\[  PASSED  \] (\d+) test', re.M)
@@ -31,14 +34,28 @@ CM_FAILED = re.compile(r'^\[  FAILED  \] (\d+) test', re.M)
 def programs(names):
     unit = sorted(glob.glob(os.path.join(REPO, 'build', 'tests', 'test_*')))
     e2e = sorted(glob.glob(os.path.join(REPO, 'tests', 'test_*.py')))
-    jobs = [[p] for p in unit if os.access(p, os.X_OK)] + [[sys.executable, p] for p in e2e]
+    jobs = [[p] for p in unit if os.access(p, os.X_OK)]
+    for p in e2e:
+        stem = os.path.splitext(os.path.basename(p))[0]
+        jobs += [[sys.executable, p, *words] for words in SHARDS.get(stem, [[]])]
     if names:
-        jobs = [j for j in jobs if any(n in os.path.basename(j[-1]) for n in names)]
+        jobs = [j for j in jobs if any(n in os.path.basename(program_of(j)) for n in names)]
 
     def rank(job):
-        stem = os.path.splitext(os.path.basename(job[-1]))[0]
+        stem = os.path.splitext(os.path.basename(program_of(job)))[0]
         return SLOW_FIRST.index(stem) if stem in SLOW_FIRST else len(SLOW_FIRST)
     return sorted(jobs, key=rank)
+
+
+def program_of(job):
+    """The test program of a job: its first argument ending in test_*.py, or the binary."""
+    return next((a for a in job if os.path.basename(a).startswith('test_')), job[-1])
+
+
+def label(job):
+    name = os.path.relpath(program_of(job), REPO)
+    words = job[job.index(program_of(job)) + 1:]
+    return name + (' ' + ' '.join(words) if words else '')
 
 
 def counts(output, status):
@@ -62,7 +79,7 @@ def run_one(job):
     except subprocess.TimeoutExpired as e:
         output = (e.stdout or b'').decode('utf-8', 'replace') if isinstance(e.stdout, bytes) \
             else (e.stdout or '')
-        output += f'\n{job[-1]}: no result after {TIMEOUT} s\n'
+        output += f'\n{label(job)}: no result after {TIMEOUT} s\n'
         status = 124
     return job, output, status, time.monotonic() - start
 
@@ -82,7 +99,7 @@ def main():
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         for fut in as_completed([pool.submit(run_one, j) for j in jobs]):
             job, output, status, secs = fut.result()
-            name = os.path.relpath(job[-1], REPO)
+            name = label(job)
             print(f'== {name}', flush=True)
             sys.stdout.write(output if output.endswith('\n') or not output else output + '\n')
             results.append((name, status, secs, *counts(output, status)))
@@ -90,7 +107,7 @@ def main():
     print('\n== summary')
     for name, status, secs, p, f in sorted(results):
         verdict = 'ok' if status == 0 and f == 0 else f'FAILED (exit {status})'
-        print(f'{name:34} {p:4} passed {f:3} failed {secs:6.1f} s  {verdict}')
+        print(f'{name:52} {p:4} passed {f:3} failed {secs:6.1f} s  {verdict}')
     print(f'wall time {wall:.1f} s with {args.jobs} jobs '
           f'(the programs\' own times add up to {sum(r[2] for r in results):.1f} s)')
     passed = sum(r[3] for r in results)

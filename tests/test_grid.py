@@ -479,13 +479,17 @@ def iter_tests(suite):
 
 
 def select_tests(suite, words):
-    """The tests whose Class.method contains one of the words (any case): `python3
-    tests/test_typeset.py Signature` runs one class, `… test_seal_centred` one case."""
+    """The tests whose Class.method contains one of the words (any case), less those that
+    contain a word given as -WORD: `python3 tests/test_typeset.py Signature` runs one class,
+    `… test_seal_centred` one case, `… -Signature` all the others."""
     if not words:
         return suite
-    words = [w.lower() for w in words]
+    take = [w.lower() for w in words if not w.startswith('-')]
+    drop = [w[1:].lower() for w in words if w.startswith('-')]
+    def name(t):
+        return f'{type(t).__name__}.{t._testMethodName}'.lower()
     picked = [t for t in iter_tests(suite)
-              if any(w in f'{type(t).__name__}.{t._testMethodName}'.lower() for w in words)]
+              if (not take or any(w in name(t) for w in take)) and not any(w in name(t) for w in drop)]
     return unittest.TestSuite(picked)
 
 

@@ -79,6 +79,22 @@ def red_disc(size=64, depth=8):
     return png(size, size, rows, depth)
 
 
+def seal_sample(name, image_bytes, data=None):
+    """A report (the base one, or data) in its own folder with `seal: seal.png` beside it;
+    rendered when its `render` is first read."""
+    folder = os.path.join(workdir(), name)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, 'seal.png'), 'wb') as f:
+        f.write(image_bytes)
+    data = data or base_report()
+    data['seal'] = 'seal.png'
+    sample = SampleRun(os.path.join(folder, 'report.yaml'))
+    sample.name = name + '/report'
+    with open(sample.path, 'w', encoding='utf-8') as f:
+        yaml.safe_dump(data, f, allow_unicode=True, sort_keys=False)
+    return sample
+
+
 # ---------------------------------------------------------------- tables across pages
 
 def layout_variant(name, **changes):
@@ -251,18 +267,7 @@ class Signature(unittest.TestCase):
         self.assertEqual(sample.dump['images'], [])
 
     def seal_sample(self, name, image_bytes):
-        """A report in its own folder with `seal: seal.png` beside it."""
-        folder = os.path.join(workdir(), name)
-        os.makedirs(folder, exist_ok=True)
-        with open(os.path.join(folder, 'seal.png'), 'wb') as f:
-            f.write(image_bytes)
-        data = base_report()
-        data['seal'] = 'seal.png'
-        sample = SampleRun(os.path.join(folder, 'report.yaml'))
-        sample.name = name + '/report'
-        with open(sample.path, 'w', encoding='utf-8') as f:
-            yaml.safe_dump(data, f, allow_unicode=True, sort_keys=False)
-        return sample
+        return seal_sample(name, image_bytes)
 
     def check_seal(self, sample, pixels):
         name, date, words = self.name_and_date(sample)
