@@ -13,6 +13,7 @@ typedef struct {
     const NbLayout *l;
     NbDiag *diag;
     const NbYDoc *doc;
+    int warned_split; /* a heading line without a blank line before it: said once a file */
 } S_Ctx;
 
 static const char *const S_meta_keys[] = {"layout", "agency", "year", "title", "date", "seal"};
@@ -218,6 +219,8 @@ NbMark nb_report_locate(const NbSrcText *t, const char *piece, size_t len, int n
 }
 
 /* A prose field: its text as written (for locating characters) and its paragraphs. */
+static size_t S_spaces(const char *p);
+
 static void S_prose(S_Ctx *c, const NbYNode *n, const char *key)
 {
     if (n->kind != NB_Y_SCALAR) {
@@ -231,10 +234,26 @@ static void S_prose(S_Ctx *c, const NbYNode *n, const char *key)
     nb_grow(&r->prose, &r->prose_cap, r->nprose + 1, sizeof *r->prose);
     NbProse *p = &r->prose[r->nprose++];
     p->key = nb_xstrdup(key);
-    p->text = nb_report_paragraphs(n->str);
+    size_t split = (size_t)-1;
+    p->text = nb_report_paragraphs(n->str, &split);
     p->mark = n->mark;
     p->mark.file = r->file;
     S_src(c, n, &p->src);
+    if (split != (size_t)-1 && !c->warned_split) {
+        const char *line = n->str + split;
+        size_t len = 0; /* the heading's first characters, to point at and to quote */
+        for (int k = 0; k < 4 && line[len] && line[len] != '\n' && !S_spaces(line + len); k++) {
+            const char *q = line + len;
+            nb_utf8_next(&q, line + strlen(line));
+            len = (size_t)(q - line);
+        }
+        int nth = 0;
+        for (const char *q = n->str; q < line; q++) nth += !strncmp(q, line, len);
+        nb_diag_add(c->diag, NB_WARNING, nb_report_locate(&p->src, line, len, nth),
+                    "%s: the line that begins “%.*s” is taken as a new paragraph; put a blank line "
+                    "between paragraphs (this is said once)", key, (int)len, line);
+        c->warned_split = 1;
+    }
 }
 
 /* date: YYYY-MM-DD, a real day. */
@@ -393,7 +412,7 @@ NbReport *nb_report_from_yaml(const NbYDoc *doc, const NbLayout *l, NbDiag *diag
         for (int k = 0; k < r->rows[i].n; k++) r->rows[i].vals[k].mark = r->rows[i].mark;
     }
     r->top = (NbMark){r->file, 1, 1};
-    S_Ctx c = {r, l, diag, doc};
+    S_Ctx c = {r, l, diag, doc, 0};
     size_t before = diag->errors;
     if (!doc->root || doc->root->kind != NB_Y_MAP) {
         NbMark at = doc->root ? doc->root->mark : (NbMark){r->file, 1, 1};
@@ -444,15 +463,53 @@ static void S_flush_paragraph(NbBuf *para, NbBuf *out)
     nb_buf_free(para);
 }
 
-char *nb_report_paragraphs(const char *raw)
+/* Does a line open with a heading of the kind reports number their parts by: （一）…（十…）,
+ * 一、…, or 1. 1、 1．(a number not followed by another digit)? */
+static int S_heading_line(const char *p)
+{
+    static const char *const nums[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+    size_t i = strncmp(p, "（", 3) == 0 ? 3 : 0, k = 0;
+    for (int more = 1; more && k < 3;) {
+        more = 0;
+        for (size_t n = 0; n < 10; n++)
+            if (strncmp(p + i, nums[n], 3) == 0) i += 3, k++, more = 1;
+    }
+    if (k) return i > 3 ? strncmp(p + i, "）", 3) == 0 : strncmp(p + i, "、", 3) == 0;
+    size_t d = 0;
+    while (p[d] >= '0' && p[d] <= '9' && d < 3) d++;
+    if (!d) return 0;
+    const char *q = p + d;
+    int mark = *q == '.' || strncmp(q, "、", 3) == 0 || strncmp(q, "．", 3) == 0;
+    const char *after = q + (*q == '.' ? 1 : 3);
+    return mark && !(*after >= '0' && *after <= '9');
+}
+
+/* The length of the spaces (ASCII, tab, ideographic) at p. */
+static size_t S_spaces(const char *p)
+{
+    size_t n = 0;
+    for (;;) {
+        if (p[n] == ' ' || p[n] == '\t') n++;
+        else if (strncmp(p + n, "\xE3\x80\x80", 3) == 0) n += 3;
+        else return n;
+    }
+}
+
+char *nb_report_paragraphs(const char *raw, size_t *split)
 {
     NbBuf para = {0}, out = {0};
+    if (split) *split = (size_t)-1;
     for (const char *p = raw;;) {
         const char *eol = strchr(p, '\n');
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
         while (len && (p[len - 1] == ' ' || p[len - 1] == '\r' || p[len - 1] == '\t')) len--;
         const char *s = p;
-        while (len && (*s == ' ' || *s == '\t')) s++, len--;
+        size_t lead = S_spaces(s);
+        s += lead < len ? lead : len, len -= lead < len ? lead : len;
+        if (len && para.len && S_heading_line(s)) { /* pasted text: a heading starts a paragraph */
+            S_flush_paragraph(&para, &out);
+            if (split && *split == (size_t)-1) *split = (size_t)(s - raw);
+        }
         if (len == 0) {
             S_flush_paragraph(&para, &out);
         } else {

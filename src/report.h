@@ -62,9 +62,12 @@ NbReport *nb_report_from_yaml(const NbYDoc *doc, const NbLayout *layout, NbDiag 
 void nb_report_free(NbReport *r);
 
 /* Normalise a prose field: paragraphs split at blank lines, single line breaks joined,
- * spaces between Chinese and Latin or digits dropped (typesetting puts ¼ em there).
+ * spaces at a paragraph's start (ASCII or ideographic, as pasted from Word) and spaces
+ * touching Chinese dropped (typesetting puts ¼ em between Chinese and Latin). A line that
+ * begins with a heading (（二）, 二、, 2.) starts a paragraph even without a blank line:
+ * *split (when given) gets the byte offset in raw of the first such line, else (size_t)-1.
  * Returns the paragraphs joined by '\n'. */
-char *nb_report_paragraphs(const char *raw);
+char *nb_report_paragraphs(const char *raw, size_t *split);
 
 /* The prose of a field, or NULL. */
 const NbProse *nb_report_prose(const NbReport *r, const char *key);

@@ -64,7 +64,58 @@ typedef struct {
     double gap;   /* pt after it when the next glyph is on the same line */
     double pre;   /* the advances and gaps of all glyphs before it, for widths in O(1) */
     unsigned char latin, space, brk, stretch, left_ink;
+    unsigned char url;   /* part of a web or e-mail address */
+    double size;         /* the type size it is set in, pt */
 } S_G;
+
+static int S_digit(uint32_t cp) { return cp >= '0' && cp <= '9'; }
+
+static uint32_t S_lower(uint32_t cp) { return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp; }
+
+/* Does the text at g[i] begin with the ASCII word w (any case)? */
+static int S_starts(const S_G *g, size_t n, size_t i, const char *w)
+{
+    for (size_t k = 0; w[k]; k++)
+        if (i + k >= n || S_lower(g[i + k].cp) != (uint32_t)w[k]) return 0;
+    return 1;
+}
+
+/* Mark web addresses (http://, https://, ftp://, www.) and e-mail addresses (a@b.c): a
+ * run of Latin characters from there, less the ASCII marks that end a sentence after it. */
+static void S_mark_urls(S_G *g, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        if (!g[i].latin || g[i].space || (i > 0 && g[i - 1].latin && !g[i - 1].space)) {
+            i++;
+            continue;
+        }
+        size_t e = i;
+        while (e < n && g[e].latin && !g[e].space) e++;
+        while (e > i && strchr(".,;:!?)]}'\"", (int)(g[e - 1].cp < 128 ? g[e - 1].cp : 1))) e--;
+        int web = S_starts(g, n, i, "http://") || S_starts(g, n, i, "https://") ||
+                  S_starts(g, n, i, "ftp://") || S_starts(g, n, i, "www.");
+        int at = 0, dot_after = 0;
+        for (size_t k = i; k < e; k++) {
+            if (g[k].cp == '@' && k > i) at = 1;
+            else if (at && g[k].cp == '.' && k + 1 < e) dot_after = 1;
+        }
+        if (web || (at && dot_after))
+            for (size_t k = i; k < e; k++) g[k].url = 1;
+        i = e > i ? e : i + 1;
+    }
+}
+
+/* May a line break between b = g[i] and the glyph before it, inside a Latin run? After a
+ * hyphen between letters; in an address after / . - _ ? & = # as well (not inside "//"),
+ * but never inside a run of digits. */
+static int S_latin_break(const S_G *g, size_t i)
+{
+    uint32_t a = g[i - 1].cp, b = g[i].cp, before = i >= 2 ? g[i - 2].cp : 0;
+    if (S_digit(b) && S_digit(before) && (a == '.' || a == '-' || a == ',')) return 0;
+    if (g[i - 1].url && g[i].url) /* not inside the // of a scheme */
+        return a < 128 && a && strchr("/.-_?&=#", (int)a) && !(a == '/' && (b == '/' || before == '/'));
+    return a == '-' && !S_digit(b) && !S_digit(before) && before > 0x20;
+}
 
 /* The glyphs of a paragraph with their faces, advances, gaps and break opportunities. */
 static S_G *S_shape(NbFonts *fonts, const NbSpan *spans, size_t nspans, const NbParaStyle *st,
@@ -82,6 +133,7 @@ static S_G *S_shape(NbFonts *fonts, const NbSpan *spans, size_t nspans, const Nb
             S_G *x = &g[n++];
             memset(x, 0, sizeof *x);
             x->cp = cp;
+            x->size = size;
             x->face = nb_fonts_face(fonts, spans[s].role, cp);
             if (x->face < 0) x->face = nb_fonts_role_face(fonts, spans[s].role);
             x->adv = nb_fonts_advance(fonts, x->face, cp) * size;
@@ -91,6 +143,7 @@ static S_G *S_shape(NbFonts *fonts, const NbSpan *spans, size_t nspans, const Nb
             x->left_ink = (unsigned char)nb_char_left_ink(cp);
         }
     }
+    S_mark_urls(g, n);
     for (size_t i = 0; i < n; i++) {
         S_G *a = &g[i], *b = i + 1 < n ? &g[i + 1] : NULL;
         if (b) {
@@ -99,16 +152,19 @@ static S_G *S_shape(NbFonts *fonts, const NbSpan *spans, size_t nspans, const Nb
                 a->gap = 0.25 * size;
             else if (a->left_ink && S_wide_punct(b->cp))
                 a->gap = -0.5 * a->adv; /* two marks side by side take 1.5 em */
-            a->stretch = !(a->latin && b->latin) && !a->space && !b->space;
+            /* no space is added between a Latin run and a Chinese mark (clreq) */
+            a->stretch = !(a->latin && b->latin) && !a->space && !b->space &&
+                         !(a->latin && S_wide_punct(b->cp)) && !(S_wide_punct(a->cp) && b->latin);
         }
         if (i == 0) continue;
         const S_G *prev = &g[i - 1];
         int ok = !nb_char_no_start(a->cp) && !nb_char_no_end(prev->cp);
-        if (prev->latin && a->latin) ok = 0;
+        if (prev->latin && a->latin) ok = S_latin_break(g, i);
         if (a->space) ok = 0;
         if (prev->space) ok = 1;
         if (prev->cp == a->cp && (a->cp == 0x2014 || a->cp == 0x2026)) ok = 0;
         a->brk = (unsigned char)ok;
+        if (ok && prev->url && a->url) g[i - 1].stretch = 1; /* an address stretches where it breaks */
     }
     /* a sentinel after the last glyph, and the running sums */
     nb_grow(&g, &cap, n + 1, sizeof *g);
@@ -138,6 +194,39 @@ static size_t S_count_solid(const S_G *g, size_t s, size_t e)
     return n;
 }
 
+/* How much more a Latin point (a space, a Han–Latin boundary, a break in an address) takes
+ * before the Han characters are spread: a quarter em, so that a ¼ em boundary grows to at
+ * most half an em on its own. */
+#define S_LATIN_FIRST 0.25
+
+/* A stretch point where a Latin run meets the line: a space, or a Han–Latin boundary.
+ * Justification fills these first (clreq), before anything goes between Han characters. */
+static int S_tier1(const S_G *g, size_t k)
+{
+    return g[k].space || g[k + 1].space || g[k].latin != g[k + 1].latin ||
+           (g[k].url && g[k + 1].url);
+}
+
+/* How slack spreads over the stretch points of [s, e): first up to `em` more at each
+ * Latin point (*per1), then the rest evenly over all points (*per2 at the others). */
+static void S_spread(const S_G *g, size_t s, size_t e, double slack, double em, double *per1,
+                     double *per2)
+{
+    size_t n1 = 0, n2 = 0;
+    for (size_t k = s; k + 1 < e; k++)
+        if (g[k].stretch || g[k].space) S_tier1(g, k) ? n1++ : n2++;
+    *per1 = *per2 = 0;
+    if (!n1 && !n2) return;
+    if (n1 && slack <= n1 * em) {
+        *per1 = slack / (double)n1;
+        return;
+    }
+    double rest = slack - (double)n1 * em; /* beyond an em at each Latin point: even */
+    *per2 = rest / (double)(n1 + n2);
+    *per1 = n1 ? em + *per2 : 0;
+    if (!n1) *per2 = slack / (double)n2;
+}
+
 /* Set glyphs [s, e) as one line: runs of one face, justified or aligned in the measure. */
 static void S_set_line(const S_G *g, size_t s, size_t e, double x0, double measure, int justify,
                        int squeeze, NbLine *line)
@@ -148,12 +237,9 @@ static void S_set_line(const S_G *g, size_t s, size_t e, double x0, double measu
     if (s == e) return;
     if (squeeze && S_width(g, s, e, 0) <= measure + 1e-6) squeeze = 0; /* only when needed */
     double natural = S_width(g, s, e, squeeze);
-    double per = 0;
-    if (justify && natural < measure) {
-        size_t points = 0;
-        for (size_t k = s; k + 1 < e; k++) points += g[k].stretch || g[k].space;
-        if (points) per = (measure - natural) / (double)points;
-    }
+    double per1 = 0, per2 = 0; /* added at the Latin points, and at the others */
+    if (justify && natural < measure)
+        S_spread(g, s, e, measure - natural, S_LATIN_FIRST * g[s].size, &per1, &per2);
     size_t cap = 0;
     double x = x0;
     NbBuf text = {0};
@@ -167,8 +253,9 @@ static void S_set_line(const S_G *g, size_t s, size_t e, double x0, double measu
         double hs = 1;
         if (k + 1 == e && squeeze && g[k].left_ink) hs = 0.5;
         else if (k + 1 < e && g[k].gap < 0) hs = 0.65;
-        double gap = g[k].adv - nat * hs +
-                     (k + 1 < e ? g[k].gap + ((g[k].stretch || g[k].space) ? per : 0) : 0);
+        double add = 0;
+        if (k + 1 < e && (g[k].stretch || g[k].space)) add = S_tier1(g, k) ? per1 : per2;
+        double gap = g[k].adv - nat * hs + (k + 1 < e ? g[k].gap + add : 0);
         if (run_face >= 0 && (g[k].face != run_face || gap != run_cs || hs != run_hs)) {
             nb_grow(&line->runs, &cap, line->n + 1, sizeof *line->runs);
             line->runs[line->n++] = (NbTextRun){run_face, run_x, run_cs, run_hs, text.s};
@@ -192,11 +279,15 @@ static double S_line_cost(const S_G *g, size_t s, size_t e, double measure, cons
     while (e > s && g[e - 1].space) e--;
     double natural = S_width(g, s, e, 0), squeeze = 0;
     if (natural > measure + 1e-6) natural = S_width(g, s, e, 1), squeeze = 5;
+    double slack = measure - natural, per1, per2;
+    if (slack <= 0.01 * st->size) return squeeze;
+    /* the stretch between Han characters, in em, is what shows: a Latin point may take an
+     * em before it counts (S_spread); a line with no point at all stretches nowhere */
+    S_spread(g, s, e, slack, S_LATIN_FIRST * st->size, &per1, &per2);
     size_t points = 0;
     for (size_t k = s; k + 1 < e; k++) points += g[k].stretch || g[k].space;
-    double slack = measure - natural;
-    if (!points) return slack > 0.01 * st->size ? 1e4 : squeeze;
-    double r = slack / (double)points / st->size, b = 1 + 1000 * r * r;
+    double r = points ? (per2 + 0.25 * per1) / st->size : slack / st->size;
+    double b = 1 + 1000 * r * r;
     return b * b + squeeze;
 }
 

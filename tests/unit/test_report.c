@@ -302,7 +302,7 @@ static void test_text_paragraphs(void **state)
         {"", ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char *s = nb_report_paragraphs(cases[i].in);
+        char *s = nb_report_paragraphs(cases[i].in, NULL);
         if (strcmp(s, cases[i].out)) fprintf(stderr, "case %zu: '%s'\n", i, s);
         assert_string_equal(s, cases[i].out);
         free(s);
@@ -316,11 +316,11 @@ static void test_text_paragraphs(void **state)
 static void test_text_paragraphs_collapse(void **state)
 {
     (void)state;
-    char *s = nb_report_paragraphs("a   b");
+    char *s = nb_report_paragraphs("a   b", NULL);
     assert_string_equal(s, "a b");
     free(s);
     /* the last line, when not ended by a newline (a `|-` block), is joined without the space */
-    s = nb_report_paragraphs("one\ntwo");
+    s = nb_report_paragraphs("one\ntwo", NULL);
     assert_string_equal(s, "one two");
     free(s);
 }
