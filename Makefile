@@ -62,21 +62,21 @@ clean:
 .PHONY: all unit check sanitize samples install clean
 
 # ---------------------------------------------------------------- fuzzing (libFuzzer, clang)
-# `make fuzz-build` builds build/fuzz/fuzz_report and build/fuzz/fuzz_layout: the library
+# `make fuzz-build` builds build/fuzz/fuzz_TARGET for each of FUZZ_TARGETS: the library
 # sources compiled again by clang with libFuzzer, ASan and UBSan (not the gcc archive).
-# `make fuzz` runs both for FUZZ_SECONDS in all (3/4 report, 1/4 layout) on working copies
-# of the seed corpora in build/fuzz/corpus-*; a crash, leak, timeout or sanitizer report
-# fails it, its input saved as build/fuzz/artifacts/<target>-crash-…
+# `make fuzz` runs each target for FUZZ_SECONDS (60) on a working copy of its seed corpus
+# in build/fuzz/corpus-TARGET; a crash, leak, timeout or sanitizer report fails it, its
+# input saved as build/fuzz/artifacts/TARGET-crash-…  `make fuzz FUZZ_TARGETS=font` runs one.
 # `make fuzz-regress` runs tests/fuzz/regress/*/ through the fuzzers once.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= report layout font png pipeline
 FUZZ_FLAGS    = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS   = $(WARN) $(FUZZ_FLAGS) -Isrc $(PKG_CFLAGS) -DNB_DATADIR='"$(DATADIR)"'
 FUZZ_SRC      = $(filter-out src/main.c,$(wildcard src/*.c))
 FUZZ_OBJ      = $(FUZZ_SRC:src/%.c=build/fuzz/obj/%.o)
-FUZZ_BINS     = build/fuzz/fuzz_report build/fuzz/fuzz_layout
-FUZZ_OPTS     = -max_len=65536 -timeout=10 -rss_limit_mb=2048 -dict=tests/fuzz/yaml.dict \
-                -print_final_stats=1
+FUZZ_BINS     = $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_OPTS     = -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 
 build/fuzz/obj/%.o: src/%.c src/*.h | build/fuzz/obj
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
@@ -89,15 +89,15 @@ build/fuzz/obj:
 
 fuzz-build: $(FUZZ_BINS)
 
+# the YAML targets get the dictionary of YAML tokens and key names
 fuzz: fuzz-build
-	@set -e; total=$(FUZZ_SECONDS); rep=$$((total * 3 / 4)); lay=$$((total - rep)); \
-	UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1}; export UBSAN_OPTIONS; \
+	@set -e; UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1}; export UBSAN_OPTIONS; \
 	mkdir -p build/fuzz/artifacts; \
-	for t in report:$$rep layout:$$lay; do \
-	    name=$${t%%:*}; secs=$${t#*:}; [ "$$secs" -gt 0 ] || continue; \
+	for name in $(FUZZ_TARGETS); do \
+	    dict=""; case $$name in report|layout|pipeline) dict=-dict=tests/fuzz/yaml.dict;; esac; \
 	    mkdir -p build/fuzz/corpus-$$name; cp -p tests/fuzz/corpus/$$name/* build/fuzz/corpus-$$name/; \
-	    echo "== fuzz_$$name for $$secs s"; \
-	    build/fuzz/fuzz_$$name $(FUZZ_OPTS) -max_total_time=$$secs \
+	    echo "== fuzz_$$name for $(FUZZ_SECONDS) s"; \
+	    build/fuzz/fuzz_$$name $(FUZZ_OPTS) $$dict -max_total_time=$(FUZZ_SECONDS) \
 	        -artifact_prefix=build/fuzz/artifacts/$$name- build/fuzz/corpus-$$name </dev/null; \
 	done
 

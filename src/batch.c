@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,16 +98,14 @@ static void S_outputs(S_Items *it, const char *outdir)
 
 /* ------------------------------------------------------------------ workers */
 
-/* A result travels from a worker to the parent in one write of at most PIPE_BUF bytes, so
- * that results from several workers never interleave. */
+/* A result travels from a worker to the parent on the worker's own pipe: this record,
+ * then its messages, msglen bytes, however long (framed by the length, never cut). */
 typedef struct {
     uint32_t index;
     int32_t status;
     uint64_t pages, bytes;
     uint32_t msglen;
 } S_Rec;
-
-#define S_MSG_MAX (PIPE_BUF - sizeof(S_Rec))
 
 static char *S_diag_text(const NbDiag *d, int quiet)
 {
@@ -124,7 +123,9 @@ static void S_run_one(NbWorker *w, const S_Item *it, uint32_t index, int quiet, 
 {
     NbDiag diag = {0};
     NbJobResult res = nb_worker_run(w, it->input, NULL, 0, it->output, NULL, &diag);
-    *rec = (S_Rec){index, (int32_t)res.status, res.pages, res.bytes, 0};
+    memset(rec, 0, sizeof *rec); /* no uninitialised padding goes down the pipe */
+    rec->index = index, rec->status = (int32_t)res.status, rec->pages = res.pages;
+    rec->bytes = res.bytes;
     *msg = S_diag_text(&diag, quiet);
     nb_diag_free(&diag);
 }
@@ -153,12 +154,10 @@ static void S_worker(const NbBatchOpts *o, const S_Items *it, int jobs, int resu
         char *msg;
         S_run_one(w, &it->items[index], index, o->quiet, &rec, &msg);
         size_t ml = strlen(msg);
-        if (ml > S_MSG_MAX) ml = S_MSG_MAX;
+        if (ml > UINT32_MAX) ml = UINT32_MAX;
         rec.msglen = (uint32_t)ml;
-        char buf[PIPE_BUF];
-        memcpy(buf, &rec, sizeof rec);
-        memcpy(buf + sizeof rec, msg, ml);
-        S_write_all(results, buf, sizeof rec + ml);
+        S_write_all(results, &rec, sizeof rec);
+        S_write_all(results, msg, ml);
         free(msg);
     }
     nb_worker_free(w);
@@ -219,7 +218,7 @@ static void S_finish(S_Items *it, S_Progress *p, const S_Rec *rec, const char *m
 static void S_run_serial(const NbBatchOpts *o, S_Items *it, S_Progress *p)
 {
     NbWorker *w = nb_worker_new(&o->job);
-    for (size_t i = 0; i < it->n; i++) {
+    for (size_t i = 0; i < it->n && !nb_signal_caught(); i++) {
         S_Rec rec;
         char *msg;
         S_run_one(w, &it->items[i], (uint32_t)i, o->quiet, &rec, &msg);
@@ -229,92 +228,145 @@ static void S_run_serial(const NbBatchOpts *o, S_Items *it, S_Progress *p)
     nb_worker_free(w);
 }
 
-/* Take the whole results out of buf (have bytes), keeping a partial one for later. */
-static void S_take_results(S_Items *it, S_Progress *p, char *buf, size_t *have)
+/* Take the whole results out of a worker's buffer, keeping a partial one for later. */
+static void S_take_results(S_Items *it, S_Progress *p, NbBuf *buf)
 {
+    size_t used = 0;
     for (;;) {
         S_Rec rec;
-        if (*have < sizeof rec) break;
-        memcpy(&rec, buf, sizeof rec);
-        if (*have < sizeof rec + rec.msglen) break;
+        if (buf->len - used < sizeof rec) break;
+        memcpy(&rec, buf->s + used, sizeof rec);
+        if (buf->len - used - sizeof rec < rec.msglen) break;
         if (rec.index < it->n && !it->items[rec.index].done)
-            S_finish(it, p, &rec, buf + sizeof rec, rec.msglen);
-        memmove(buf, buf + sizeof rec + rec.msglen, *have - sizeof rec - rec.msglen);
-        *have -= sizeof rec + rec.msglen;
+            S_finish(it, p, &rec, buf->s + used + sizeof rec, rec.msglen);
+        used += sizeof rec + rec.msglen;
     }
+    memmove(buf->s, buf->s + used, buf->len - used);
+    buf->len -= used;
 }
 
-/* Hand out report numbers on jobs[1] and read results from results[0] until every report
- * has one; 0 if every worker went away before that (one crashed). */
-static int S_exchange(S_Items *it, S_Progress *p, int *jobs_w, int results_r)
+/* Hand out report numbers on the jobs pipe and read each worker's results from its own
+ * pipe until every report has one, every worker is gone, or a signal asks to stop. */
+static void S_exchange(S_Items *it, S_Progress *p, int *jobs_w, int *results, int workers)
 {
-    size_t sent = 0, have = 0;
-    char *buf = nb_xmalloc(4 * PIPE_BUF);
-    int ok = 1;
-    while (p->done < it->n) {
-        /* hand out report numbers as far as the pipe takes them */
-        while (sent < it->n) {
+    size_t sent = 0;
+    NbBuf *bufs = nb_xcalloc((size_t)workers, sizeof *bufs);
+    struct pollfd *fds = nb_xcalloc((size_t)workers + 1, sizeof *fds);
+    int open = workers;
+    while (p->done < it->n && open > 0 && !nb_signal_caught()) {
+        while (sent < it->n) { /* hand out report numbers as far as the pipe takes them */
             uint32_t index = (uint32_t)sent;
             if (write(*jobs_w, &index, sizeof index) != (ssize_t)sizeof index) break;
             sent++;
         }
         if (sent == it->n && *jobs_w >= 0) close(*jobs_w), *jobs_w = -1;
-        struct pollfd fds[2] = {{results_r, POLLIN, 0}, {*jobs_w, POLLOUT, 0}};
-        if (poll(fds, *jobs_w >= 0 ? 2 : 1, 200) < 0 && errno != EINTR) break;
-        if (!(fds[0].revents & (POLLIN | POLLHUP))) {
-            S_progress(p, 0);
-            continue;
+        for (int k = 0; k < workers; k++) fds[k] = (struct pollfd){results[k], POLLIN, 0};
+        fds[workers] = (struct pollfd){*jobs_w, POLLOUT, 0};
+        if (poll(fds, (nfds_t)workers + (*jobs_w >= 0), 200) < 0 && errno != EINTR) break;
+        S_progress(p, 0);
+        for (int k = 0; k < workers; k++) {
+            if (results[k] < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            char chunk[65536];
+            ssize_t r = read(results[k], chunk, sizeof chunk);
+            if (r < 0 && errno == EINTR) continue;
+            if (r <= 0) { /* this worker is gone */
+                close(results[k]), results[k] = -1, open--;
+                continue;
+            }
+            nb_buf_add(&bufs[k], chunk, (size_t)r);
+            S_take_results(it, p, &bufs[k]);
         }
-        ssize_t r = read(results_r, buf + have, 4 * PIPE_BUF - have);
-        if (r <= 0) { /* every worker gone before the end: one crashed */
-            ok = 0;
-            break;
-        }
-        have += (size_t)r;
-        S_take_results(it, p, buf, &have);
     }
-    free(buf);
-    return ok;
+    for (int k = 0; k < workers; k++) nb_buf_free(&bufs[k]);
+    free(bufs);
+    free(fds);
 }
 
-/* Every report through `workers` worker processes, fed report numbers through a pipe and
- * answering through another; a report whose worker died is a system failure. */
-static int S_run(const NbBatchOpts *o, S_Items *it, int workers, S_Progress *p)
+/* A report with no result: interrupted, or its worker died. */
+static void S_unfinished(S_Items *it, int stopped)
 {
-    if (workers <= 1) {
-        S_run_serial(o, it, p);
-        return 1;
-    }
-    int jobs[2], results[2];
-    if (pipe(jobs) || pipe(results)) return 0;
-    fflush(NULL);
-    pid_t *pids = nb_xcalloc((size_t)workers, sizeof *pids);
-    for (int k = 0; k < workers; k++) {
-        pids[k] = fork();
-        if (pids[k] == 0) {
-            close(jobs[1]);
-            close(results[0]);
-            S_worker(o, it, jobs[0], results[1]);
-            _exit(0);
-        }
-    }
-    close(jobs[0]);
-    close(results[1]);
-    fcntl(jobs[1], F_SETFL, O_NONBLOCK);
-    int ok = S_exchange(it, p, &jobs[1], results[0]);
-    if (jobs[1] >= 0) close(jobs[1]);
-    close(results[0]);
-    for (int k = 0; k < workers; k++) waitpid(pids[k], NULL, 0);
-    free(pids);
-    /* a report whose worker died has no result: say so */
     for (size_t i = 0; i < it->n; i++)
         if (!it->items[i].done) {
             it->items[i].done = 1;
             it->items[i].status = NB_JOB_SYSTEM;
-            it->items[i].message = nb_xasprintf("%s: error: its worker stopped unexpectedly\n",
-                                                it->items[i].input);
+            it->items[i].message =
+                nb_xasprintf(stopped ? "%s: error: not rendered: the batch was interrupted\n"
+                                     : "%s: error: its worker stopped unexpectedly\n",
+                             it->items[i].input);
         }
-    return ok;
+}
+
+/* Remove what a worker that died left half-written in OUTDIR: nb_write_atomic's temporary
+ * files are named OUT.<pid>.<n>.tmp. */
+static void S_clean_temps(const char *outdir, pid_t pid)
+{
+    DIR *d = opendir(outdir);
+    if (!d) return;
+    char *mark = nb_xasprintf(".%ld.", (long)pid);
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t n = strlen(e->d_name);
+        if (n > 4 && strcmp(e->d_name + n - 4, ".tmp") == 0 && strstr(e->d_name, mark)) {
+            char *path = nb_xasprintf("%s/%s", outdir, e->d_name);
+            unlink(path);
+            free(path);
+        }
+    }
+    free(mark);
+    closedir(d);
+}
+
+/* Every report through `workers` worker processes, fed report numbers through a pipe and
+ * answering each through a pipe of its own; a report whose worker died is a system
+ * failure; a signal stops the workers and leaves the reports not done as interrupted. */
+static int S_run(const NbBatchOpts *o, S_Items *it, int workers, S_Progress *p)
+{
+    if (workers <= 1) {
+        S_run_serial(o, it, p);
+        S_unfinished(it, nb_signal_caught());
+        return !nb_signal_caught();
+    }
+    int jobs[2];
+    if (pipe(jobs)) return 0;
+    fflush(NULL);
+    pid_t *pids = nb_xcalloc((size_t)workers, sizeof *pids);
+    int *results = nb_xcalloc((size_t)workers, sizeof *results);
+    for (int k = 0; k < workers; k++) {
+        int rp[2];
+        if (pipe(rp)) {
+            results[k] = -1, pids[k] = -1;
+            continue;
+        }
+        pids[k] = fork();
+        if (pids[k] == 0) {
+            nb_signals_defer(0); /* a worker stops at once, its temporary file removed */
+            close(jobs[1]);
+            close(rp[0]);
+            for (int j = 0; j < k; j++) close(results[j]);
+            S_worker(o, it, jobs[0], rp[1]);
+            _exit(0);
+        }
+        close(rp[1]);
+        results[k] = rp[0];
+    }
+    close(jobs[0]);
+    fcntl(jobs[1], F_SETFL, O_NONBLOCK);
+    S_exchange(it, p, &jobs[1], results, workers);
+    int stopped = nb_signal_caught();
+    if (jobs[1] >= 0) close(jobs[1]);
+    for (int k = 0; k < workers; k++) {
+        if (stopped && pids[k] > 0) kill(pids[k], SIGTERM);
+        if (results[k] >= 0) close(results[k]);
+    }
+    int lost = 0;
+    for (int k = 0; k < workers; k++) {
+        int st = 0;
+        if (pids[k] <= 0 || waitpid(pids[k], &st, 0) < 0) continue;
+        if (WIFSIGNALED(st)) S_clean_temps(o->outdir, pids[k]), lost = 1;
+    }
+    free(pids);
+    free(results);
+    S_unfinished(it, stopped);
+    return !stopped && !lost;
 }
 
 /* ------------------------------------------------------------------ manifest */
@@ -557,6 +609,7 @@ static size_t S_report_end(const NbBatchOpts *o, const S_Items *it, double secs)
 
 int nb_batch(const NbBatchOpts *o)
 {
+    nb_signals_defer(1); /* an interrupted batch still writes the manifest of what it did */
     S_Items it = {0};
     NbDiag diag = {0};
     S_gather(o, &it, &diag);

@@ -29,11 +29,13 @@ typedef struct {
 } S_Flow;
 
 /* The characters of one piece of text that no font of its role has, each an error where
- * it is written. */
+ * it is written (the first S_COVER_SHOWN; then one error counts the rest). */
+#define S_COVER_SHOWN 20
 static int S_cover(const NbCoverage *cv, NbFonts *fonts, NbDiag *diag)
 {
     const char *text = cv->text, *p = text, *end = text + strlen(text);
     int line = 0, paragraphs = strchr(text, '\n') != NULL, ok = 1;
+    size_t shown = 0, more = 0; /* each of the first S_COVER_SHOWN told where it is */
     while (p < end) {
         const char *ch = p;
         uint32_t cp = nb_utf8_next(&p, end);
@@ -50,19 +52,28 @@ static int S_cover(const NbCoverage *cv, NbFonts *fonts, NbDiag *diag)
             why = "is in none of the installed fonts; replace it, or add a font that has it "
                   "(fonts/ or --fonts DIR)";
         if (!why) continue;
+        ok = 0;
+        if (shown == S_COVER_SHOWN) { /* the rest are counted: locating each is O(text) */
+            more++;
+            continue;
+        }
+        shown++;
         int nth = 0; /* the same character earlier in the text */
         for (const char *q = text; q < ch; q++) nth += !memcmp(q, ch, (size_t)(p - ch));
         NbMark here = cv->src ? nb_report_locate(cv->src, ch, (size_t)(p - ch), nth) : cv->at;
-        NbBuf shown = {0}, place = {0};
-        if (cp >= 0x20) nb_utf8_put(&shown, cp);
+        NbBuf glyph = {0}, place = {0};
+        if (cp >= 0x20) nb_utf8_put(&glyph, cp);
         nb_buf_puts(&place, cv->where);
         if (paragraphs) nb_buf_printf(&place, ", paragraph %d", line + 1);
         nb_diag_add(diag, NB_ERROR, here, "%s: the character %s (U+%04X) %s", place.s,
-                    shown.s ? shown.s : "", cp, why);
-        nb_buf_free(&shown);
+                    glyph.s ? glyph.s : "", cp, why);
+        nb_buf_free(&glyph);
         nb_buf_free(&place);
-        ok = 0;
     }
+    if (more)
+        nb_diag_add(diag, NB_ERROR, cv->src ? cv->src->at : cv->at,
+                    "%s: and %zu more characters like these that cannot be drawn; replace them, "
+                    "or add a font that has them (fonts/ or --fonts DIR)", cv->where, more);
     return ok;
 }
 

@@ -45,12 +45,12 @@ static int S_face_load(NbFonts *fs, const char *path, int index, const char *fam
 {
     for (size_t i = 0; i < fs->nfaces; i++)
         if (strcmp(fs->faces[i].info.path, path) == 0 && fs->faces[i].info.index == index) return (int)i;
-    int fd = open(path, O_RDONLY);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return *why = nb_xstrdup("cannot open"), -1;
     struct stat st;
-    if (fstat(fd, &st) != 0 || st.st_size < 12) {
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 12) {
         close(fd);
-        return *why = nb_xstrdup("cannot read"), -1;
+        return *why = nb_xstrdup(S_ISREG(st.st_mode) ? "cannot read" : "not a regular file"), -1;
     }
     void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);

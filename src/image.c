@@ -57,7 +57,10 @@ static int S_slurp(const char *path, unsigned char **data, size_t *len, char **m
         return 1;
     }
     struct stat st;
-    if (!strcmp(err, NB_READ_FOLDER))
+    if (!strcmp(err, NB_READ_SPECIAL))
+        *msg = nb_xstrdup("it is not a regular file (a pipe, a device or a socket); give the path "
+                          "of the seal's PNG image");
+    else if (!strcmp(err, NB_READ_FOLDER))
         *msg = nb_xstrdup("it is a directory, not a file; give the path of the seal's PNG image");
     else if (!strcmp(err, NB_READ_TOO_LARGE) && stat(path, &st) == 0 && S_ISREG(st.st_mode))
         *msg = nb_xasprintf("the file is %llu MB; at most %d MB are accepted: save the seal "
@@ -115,6 +118,36 @@ static char *S_not_png(const unsigned char *d, size_t n)
 /* Signature and IHDR size, from the bytes themselves: the size check must come before
  * libpng allocates anything that grows with the image, and its message should give the
  * size in pixels rather than libpng's "exceeds user limit". */
+/* Every chunk's declared length fits in what is left of the file, and a chunk other than
+ * IDAT is at most S_MAX_CHUNK: libpng would otherwise allocate (and zero) what a 100-byte
+ * file claims, gigabytes, before it finds the file truncated. */
+static int S_chunks(const unsigned char *d, size_t n, char **msg)
+{
+    size_t pos = 8;
+    while (pos + 12 <= n) {
+        unsigned long len = S_be32(d + pos);
+        char type[5] = {0};
+        memcpy(type, d + pos + 4, 4);
+        for (int i = 0; i < 4; i++)
+            if (!((type[i] >= 'A' && type[i] <= 'Z') || (type[i] >= 'a' && type[i] <= 'z'))) type[i] = '?';
+        if (len > n - pos - 12) {
+            *msg = nb_xasprintf("the PNG is truncated or corrupt (the file ends early, after %zu "
+                                "bytes: its %s chunk claims %lu, %zu are left); export the seal again",
+                                n, type, len, n - pos - 12);
+            return 0;
+        }
+        if (len > S_MAX_CHUNK && memcmp(type, "IDAT", 4) != 0) {
+            *msg = nb_xasprintf("the PNG holds a %s chunk of %lu bytes, more than a seal needs; "
+                                "export the seal again without metadata",
+                                type, len);
+            return 0;
+        }
+        if (!memcmp(type, "IEND", 4)) return 1;
+        pos += 12 + len;
+    }
+    return 1; /* a file cut before IEND: libpng says so, at the place */
+}
+
 static int S_precheck(const unsigned char *d, size_t n, char **msg)
 {
     if (n < 8 || png_sig_cmp(d, 0, 8) != 0) {
@@ -141,7 +174,7 @@ static int S_precheck(const unsigned char *d, size_t n, char **msg)
             return 0;
         }
     }
-    return 1;
+    return S_chunks(d, n, msg);
 }
 
 /* ------------------------------------------------------------------ libpng callbacks */

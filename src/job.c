@@ -97,7 +97,7 @@ static NbReport *S_load(NbWorker *w, const char *input, const char *text, size_t
     NbYDoc *doc = text ? nb_ydoc_parse(input, text, len, diag) : nb_ydoc_load(input, diag);
     if (!doc) {
         struct stat st;
-        if (!text && stat(input, &st) != 0) *status = NB_JOB_SYSTEM;
+        if (!text && (stat(input, &st) != 0 || !S_ISREG(st.st_mode))) *status = NB_JOB_SYSTEM;
         return NULL;
     }
     const char *id = w->o.layout ? w->o.layout : nb_report_layout_id(doc);
@@ -124,7 +124,7 @@ static NbReport *S_load(NbWorker *w, const char *input, const char *text, size_t
             nb_diag_add(diag, NB_ERROR, (NbMark){w->o.previous, 0, 0},
                         "cannot use last year's report");
         struct stat st;
-        if (!pdoc && stat(w->o.previous, &st) != 0) *status = NB_JOB_SYSTEM;
+        if (!pdoc && (stat(w->o.previous, &st) != 0 || !S_ISREG(st.st_mode))) *status = NB_JOB_SYSTEM;
         nb_report_free(prev);
     }
     if (diag->errors > errors) { /* the rules found errors: nothing is rendered */

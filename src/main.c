@@ -139,7 +139,12 @@ static int S_render(const S_Opts *o, const char *data)
         NbJobResult res = nb_worker_run(w, input, NULL, 0, out, o->dump_boxes, &diag);
         nb_worker_free(w);
         status = (int)res.status;
-        if (!o->quiet && !status) printf("%s: %zu pages, %zu bytes\n", out, res.pages, res.bytes);
+        /* with -o - the PDF is standard output: the count goes to standard error */
+        struct stat st; /* a PDF sent to a pipe or a device: the count goes to stderr */
+        int plain = strcmp(out, "-") != 0 && (stat(out, &st) != 0 || S_ISREG(st.st_mode));
+        if (!o->quiet && !status)
+            fprintf(plain ? stdout : stderr, "%s: %zu pages, %zu bytes\n",
+                    strcmp(out, "-") ? out : "(standard output)", res.pages, res.bytes);
     }
     nb_diag_print_some(&diag, stderr, o->quiet);
     nb_diag_free(&diag);
@@ -323,6 +328,10 @@ int main(int argc, char **argv)
         char *data = S_data_dir();
         status = S_dispatch(&o, data);
         free(data);
+        if (nb_signal_caught()) {
+            free(o.inputs);
+            nb_signal_reraise();
+        }
     }
     free(o.inputs);
     return status;

@@ -114,6 +114,12 @@ void nb_buf_free(NbBuf *b)
 
 void nb_diag_add(NbDiag *d, NbSeverity sev, NbMark at, const char *fmt, ...)
 {
+    if (d->n >= NB_DIAG_KEEP) { /* a file with a thousand problems: the rest are counted */
+        d->dropped++;
+        if (sev == NB_ERROR) d->errors++;
+        else d->warnings++;
+        return;
+    }
     nb_grow(&d->items, &d->cap, d->n + 1, sizeof *d->items);
     NbDiagItem *it = &d->items[d->n++];
     it->severity = sev;
@@ -145,6 +151,9 @@ void nb_diag_print_some(const NbDiag *d, void *stream, int errors_only)
         else
             fprintf(f, "%s: %s: %s\n", it->file, kind, it->msg);
     }
+    if (d->dropped)
+        fprintf(f, "nianbao: and %zu more problems of the same files, not shown; mend those "
+                   "above and check again\n", d->dropped);
 }
 
 void nb_diag_free(NbDiag *d)
@@ -181,16 +190,25 @@ size_t nb_edit_distance(const char *a, const char *b)
 
 char *nb_read_file(const char *path, size_t *len, size_t limit, const char **err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    /* opened without blocking: a FIFO or a device is refused, never waited on */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         *err = strerror(errno);
         return NULL;
     }
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) &&
-                                                                 (size_t)st.st_size > limit))) {
-        *err = S_ISDIR(st.st_mode) ? NB_READ_FOLDER : NB_READ_TOO_LARGE;
-        fclose(f);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > limit) {
+        *err = fstat(fd, &st) != 0   ? strerror(errno)
+               : S_ISDIR(st.st_mode) ? NB_READ_FOLDER
+               : !S_ISREG(st.st_mode) ? NB_READ_SPECIAL
+                                      : NB_READ_TOO_LARGE;
+        close(fd);
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        *err = strerror(errno);
+        close(fd);
         return NULL;
     }
     NbBuf b = {0};
@@ -246,12 +264,35 @@ static void S_slot_release(int i)
     if (i >= 0) atomic_store(&S_slot_state[i], 0);
 }
 
+static volatile sig_atomic_t S_defer, S_caught;
+
 static void S_on_signal(int sig)
 {
     for (int i = 0; i < S_SLOTS; i++)
         if (atomic_load(&S_slot_state[i]) == 2) unlink(S_slot_path[i]);
+    if (S_defer) { /* the caller finishes its bookkeeping, then nb_signal_reraise */
+        S_caught = sig;
+        return;
+    }
     signal(sig, SIG_DFL);
     raise(sig);
+}
+
+void nb_signals_defer(int on)
+{
+    S_defer = on;
+}
+
+int nb_signal_caught(void)
+{
+    return S_caught;
+}
+
+void nb_signal_reraise(void)
+{
+    if (!S_caught) return;
+    signal(S_caught, SIG_DFL);
+    raise(S_caught);
 }
 
 void nb_write_atomic_signals(void)
@@ -305,6 +346,7 @@ static int S_write_all(int fd, const char *data, size_t len, const char **err)
 
 int nb_write_atomic(const char *path, const char *data, size_t len, const char **err)
 {
+    if (strcmp(path, "-") == 0) return S_write_all(1, data, len, err); /* standard output */
     /* a device or a pipe (/dev/stdout, /dev/full) is written to, never replaced */
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
@@ -315,6 +357,15 @@ int nb_write_atomic(const char *path, const char *data, size_t len, const char *
         }
         int ok = S_write_all(fd, data, len, err);
         if (close(fd) != 0 && ok) *err = strerror(errno), ok = 0;
+        return ok;
+    }
+    /* a symbolic link stays: the file it names is replaced, beside itself */
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        char *target = realpath(path, NULL);
+        int ok = 0;
+        if (target) ok = nb_write_atomic(target, data, len, err);
+        else *err = strerror(errno);
+        free(target);
         return ok;
     }
     char *tmp = NULL;

@@ -41,11 +41,14 @@ typedef struct {
     char *msg;
 } NbDiagItem;
 
-/* Diagnostics collected during one run, printed all at once. */
+/* Diagnostics collected during one run, printed all at once; at most NB_DIAG_KEEP are
+ * kept, the rest counted. */
+#define NB_DIAG_KEEP 1000
 typedef struct {
     NbDiagItem *items;
     size_t n, cap;
     size_t errors, warnings;
+    size_t dropped;   /* problems past NB_DIAG_KEEP: counted, not kept */
 } NbDiag;
 
 void nb_diag_add(NbDiag *d, NbSeverity sev, NbMark at, const char *fmt, ...)
@@ -57,11 +60,12 @@ void nb_diag_free(NbDiag *d);
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t nb_edit_distance(const char *a, const char *b);
 
-/* Read a whole file of at most limit bytes (a regular file's size is checked before it
- * is read); returns NULL and sets *err on failure: one of these, or strerror's text when
- * the file cannot be opened. */
+/* Read a whole regular file of at most limit bytes (its size is checked before it is read;
+ * a FIFO or device is refused without blocking); returns NULL and sets *err on failure: one
+ * of these, or strerror's text when the file cannot be opened. */
 #define NB_READ_TOO_LARGE "file too large"
 #define NB_READ_FOLDER "it is a folder, not a file"
+#define NB_READ_SPECIAL "it is not a regular file (a pipe, a device or a socket); give a file"
 #define NB_READ_ERROR "read error"
 char *nb_read_file(const char *path, size_t *len, size_t limit, const char **err);
 
@@ -76,4 +80,10 @@ int nb_write_atomic(const char *path, const char *data, size_t len, const char *
 /* Have SIGINT, SIGTERM, SIGHUP and SIGQUIT remove the temporary files nb_write_atomic is
  * writing before they end the process (as they would have). Call once, from main. */
 void nb_write_atomic_signals(void);
+/* With defer on, such a signal only removes the temporary files and is noted: the caller
+ * (a batch) stops at the next report, writes what it must, and calls nb_signal_reraise,
+ * which ends the process by that signal as it would have (status 128 + signal). */
+void nb_signals_defer(int on);
+int nb_signal_caught(void);
+void nb_signal_reraise(void);
 #endif

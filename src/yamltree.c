@@ -112,38 +112,80 @@ static NbYNode *S_new(S_Parse *p, NbYKind kind, yaml_mark_t m)
 static NbYNode *S_parse_node(S_Parse *p, yaml_event_t *ev, int depth);
 
 /* Parse the children of a sequence or mapping whose start event was consumed. */
+/* The keys of a mapping so far, hashed (open addressing over key indexes + 1), so that a
+ * mapping of a million keys is checked for duplicates in linear time. */
+typedef struct {
+    size_t *slot;
+    size_t cap; /* a power of two, at least twice the keys */
+} S_Keys;
+
+static size_t S_hash(const char *s)
+{
+    size_t h = 1469598103934665603u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* The index of the key equal to `key` among map's first map->n keys, or (size_t)-1; then
+ * `key` is entered as key map->n. */
+static size_t S_key_seen(S_Keys *k, const NbYNode *map, const char *key)
+{
+    if (2 * (map->n + 1) > k->cap) { /* grow and enter every key again */
+        size_t cap = k->cap ? 2 * k->cap : 16;
+        while (cap < 2 * (map->n + 1)) cap *= 2;
+        free(k->slot);
+        k->slot = nb_xcalloc(cap, sizeof *k->slot);
+        k->cap = cap;
+        for (size_t i = 0; i < map->n; i++) {
+            size_t h = S_hash(map->keys[i]->str) & (cap - 1);
+            while (k->slot[h]) h = (h + 1) & (cap - 1);
+            k->slot[h] = i + 1;
+        }
+    }
+    size_t h = S_hash(key) & (k->cap - 1);
+    for (; k->slot[h]; h = (h + 1) & (k->cap - 1))
+        if (strcmp(map->keys[k->slot[h] - 1]->str, key) == 0) return k->slot[h] - 1;
+    k->slot[h] = map->n + 1;
+    return (size_t)-1;
+}
+
 static int S_parse_children(S_Parse *p, NbYNode *n, int depth)
 {
     size_t cap = 0;
+    S_Keys seen = {NULL, 0};
     for (;;) {
         yaml_event_t ev;
-        if (!S_next(p, &ev)) return 0;
+        if (!S_next(p, &ev)) return free(seen.slot), 0;
         if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
             yaml_event_delete(&ev);
+            free(seen.slot);
             return 1;
         }
         NbYNode *key = NULL;
         if (n->kind == NB_Y_MAP) {
             key = S_parse_node(p, &ev, depth + 1);
             yaml_event_delete(&ev);
-            if (!key) return 0;
+            if (!key) return free(seen.slot), 0;
             if (key->kind != NB_Y_SCALAR) {
                 nb_diag_add(p->diag, NB_ERROR, key->mark, "a mapping key must be a plain name");
                 S_node_free(key);
+                free(seen.slot);
                 p->failed = 1;
                 return 0;
             }
-            for (size_t i = 0; i < n->n; i++)
-                if (strcmp(n->keys[i]->str, key->str) == 0) {
-                    nb_diag_add(p->diag, NB_ERROR, key->mark,
-                                "duplicate key '%s' (first given at line %d); keep only one",
-                                key->str, n->keys[i]->mark.line);
-                    S_node_free(key);
-                    p->failed = 1;
-                    return 0;
-                }
+            size_t dup = S_key_seen(&seen, n, key->str);
+            if (dup != (size_t)-1) {
+                nb_diag_add(p->diag, NB_ERROR, key->mark,
+                            "duplicate key '%s' (first given at line %d); keep only one", key->str,
+                            n->keys[dup]->mark.line);
+                S_node_free(key);
+                free(seen.slot);
+                p->failed = 1;
+                return 0;
+            }
             if (!S_next(p, &ev)) {
                 S_node_free(key);
+                free(seen.slot);
                 return 0;
             }
         }
@@ -151,6 +193,7 @@ static int S_parse_children(S_Parse *p, NbYNode *n, int depth)
         yaml_event_delete(&ev);
         if (!val) {
             S_node_free(key);
+            free(seen.slot);
             return 0;
         }
         size_t kcap = cap;

@@ -347,7 +347,7 @@ class KilledBeforeRename(unittest.TestCase):
         if probe.returncode != 0:
             raise unittest.SkipTest(f'strace cannot trace here: {probe.stderr.strip()[:300]}')
         cls.cases = {}
-        for signo in (signal.SIGTERM, signal.SIGINT):
+        for signo in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             where = folder('killed-' + signo.name)
             out = os.path.join(where, 'report.pdf')
             write(out, JUNK)

@@ -13,7 +13,7 @@
 
 #define NB_FUZZ_LAYOUT "layouts/gov-info-disclosure-2021.yaml"
 
-static int S_fuzz_has_layout(const char *root)
+static inline int S_fuzz_has_layout(const char *root)
 {
     char *p = nb_xasprintf("%s/%s", root, NB_FUZZ_LAYOUT);
     int ok = access(p, R_OK) == 0;
@@ -23,7 +23,7 @@ static int S_fuzz_has_layout(const char *root)
 
 /* The root: $NIANBAO_ROOT; else three levels above the executable (ROOT/build/fuzz/fuzz_x);
  * else the current directory. Returns an allocated string. */
-static char *S_fuzz_root(const char *argv0)
+static inline char *S_fuzz_root(const char *argv0)
 {
     const char *env = getenv("NIANBAO_ROOT");
     if (env && *env) return nb_xstrdup(env);
@@ -44,7 +44,7 @@ static char *S_fuzz_root(const char *argv0)
 
 /* The official layout, loaded from the root; aborts when it cannot be loaded, since
  * every run would be meaningless without it. */
-static NbLayout *S_fuzz_official_layout(const char *argv0)
+static inline NbLayout *S_fuzz_official_layout(const char *argv0)
 {
     char *root = S_fuzz_root(argv0);
     char *path = nb_xasprintf("%s/%s", root, NB_FUZZ_LAYOUT);
