@@ -16,6 +16,7 @@ typedef struct {
     NbFaceInfo info;
     NbSfnt *sfnt;   /* the face's tables (subset.c reads TrueType for the painter too) */
     double upem;
+    struct stat st; /* the file as it was mapped: a change means the mapping is stale */
 } S_Face;
 
 struct NbFonts {
@@ -24,6 +25,23 @@ struct NbFonts {
     int **role_faces; /* per layout role: face ids, -1 terminated */
     size_t nroles;
 };
+
+/* Does a TrueType face map common Han characters only to empty glyphs? (CFF faces are not
+ * looked into here.) */
+static int S_draws_nothing(const NbSfnt *f)
+{
+    static const uint32_t han[] = {0x7684, 0x4E00, 0x56FD, 0x653F, 0x5E9C}; /* 的一国政府 */
+    int mapped = 0, empty = 0;
+    for (size_t i = 0; i < sizeof han / sizeof *han; i++) {
+        unsigned g = nb_sfnt_glyph(f, han[i]);
+        if (!g) continue;
+        mapped++;
+        size_t len = 0;
+        const unsigned char *d = nb_sfnt_glyph_data(f, g, &len);
+        empty += d != NULL && len == 0;
+    }
+    return mapped > 0 && empty == mapped;
+}
 
 /* Open the face's tables; 0 (with *why, allocated) if this is not a usable face. */
 static int S_face_parse(S_Face *f, char **why)
@@ -37,6 +55,9 @@ static int S_face_parse(S_Face *f, char **why)
     if (!f->sfnt) return *why = err ? err : nb_xstrdup("unreadable"), 0;
     f->info.sfnt_offset = off;
     f->upem = nb_sfnt_units_per_em(f->sfnt);
+    if (S_draws_nothing(f->sfnt))
+        return *why = nb_xstrdup("it maps Chinese characters to empty outlines: it would print "
+                                 "them invisible"), 0;
     return 1;
 }
 
@@ -61,6 +82,7 @@ static int S_face_load(NbFonts *fs, const char *path, int index, const char *fam
     f.info.family = nb_xstrdup(family);
     f.info.data = map;
     f.info.size = (size_t)st.st_size;
+    f.st = st;
     if (!S_face_parse(&f, why) || !f.upem) {
         nb_sfnt_close(f.sfnt);
         munmap(map, f.info.size);
@@ -227,6 +249,21 @@ NbFonts *nb_fonts_open(const NbLayout *l, const char *const *dirs, size_t ndirs,
     }
     S_append_fallback(fs, l);
     return fs;
+}
+
+int nb_fonts_changed(const NbFonts *fs, const char **which)
+{
+    for (size_t i = 0; i < fs->nfaces; i++) {
+        const S_Face *f = &fs->faces[i];
+        struct stat st;
+        if (stat(f->info.path, &st) != 0 || st.st_ino != f->st.st_ino || st.st_dev != f->st.st_dev ||
+            st.st_size != f->st.st_size || st.st_mtim.tv_sec != f->st.st_mtim.tv_sec ||
+            st.st_mtim.tv_nsec != f->st.st_mtim.tv_nsec) {
+            *which = f->info.path;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 void nb_fonts_free(NbFonts *fs)

@@ -24,6 +24,9 @@ typedef struct {
  * Returns NULL (with a diagnostic) if a role has no usable font. */
 NbFonts *nb_fonts_open(const NbLayout *layout, const char *const *dirs, size_t ndirs, NbDiag *diag);
 void nb_fonts_free(NbFonts *f);
+/* Has a font file changed or gone since it was opened (its mapping would then fault)?
+ * 1 with *which naming it (valid until nb_fonts_free). */
+int nb_fonts_changed(const NbFonts *f, const char **which);
 
 /* The face to draw cp in for a role: the role's first face that has it, then the
  * fallback role's. -1 if no configured font has it. */

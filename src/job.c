@@ -28,6 +28,8 @@ struct NbWorker {
     S_Loaded cache[S_CACHE];
     size_t ncache;
     NbPdfPainter *painter;
+    NbFonts **retired; /* fonts whose files changed, freed with the worker */
+    size_t nretired;
 };
 
 NbWorker *nb_worker_new(const NbJobOpts *o)
@@ -46,6 +48,8 @@ void nb_worker_free(NbWorker *w)
         nb_layout_free(w->cache[i].layout);
     }
     nb_pdf_painter_free(w->painter);
+    for (size_t i = 0; i < w->nretired; i++) nb_fonts_free(w->retired[i]);
+    free(w->retired);
     free(w);
 }
 
@@ -76,6 +80,19 @@ static S_Loaded *S_layout(NbWorker *w, const char *path, NbDiag *diag)
 /* The fonts of a cached layout, opened on first use (a check without glyphs stays cheap). */
 static NbFonts *S_fonts(NbWorker *w, S_Loaded *c, NbDiag *diag)
 {
+    const char *which = NULL;
+    if (c->fonts && nb_fonts_changed(c->fonts, &which)) {
+        /* replaced or truncated under us: every face is opened again, and the painter's
+         * parsed fonts (which point into the old mappings) are dropped */
+        nb_diag_add(diag, NB_WARNING, (NbMark){which, 0, 0},
+                    "this font file changed while nianbao ran; it is read again");
+        /* documents laid out already (a combined PDF) may still name it: kept till the end */
+        w->retired = nb_xrealloc(w->retired, (w->nretired + 1) * sizeof *w->retired);
+        w->retired[w->nretired++] = c->fonts;
+        c->fonts = NULL, c->fonts_failed = 0;
+        nb_pdf_painter_free(w->painter);
+        w->painter = NULL;
+    }
     if (c->fonts || c->fonts_failed) return c->fonts;
     char **dirs = nb_xcalloc(w->o.nfont_dirs + 1, sizeof *dirs);
     size_t nd = 0;

@@ -225,6 +225,110 @@ class LongMessages(unittest.TestCase):
             f.read().decode('utf-8')
 
 
+class FontTruncatedDuringABatch(unittest.TestCase):
+    """A font file truncated while a batch runs: later reports open the fonts again (the
+    truncated face is refused, the next of its role used), a worker that faults loses only
+    its report, and the batch ends with a manifest of every report."""
+
+    def test_batch_goes_on(self):
+        import yaml
+        d = folder('font-change')
+        fonts = os.path.join(d, 'fonts')
+        os.makedirs(fonts)
+        found = subprocess.run(['fc-match', '-f', '%{file}', 'FandolKai'], capture_output=True,
+                               text=True).stdout
+        body = subprocess.run(['fc-match', '-f', '%{file}', 'FandolFang'], capture_output=True,
+                              text=True).stdout
+        if 'FandolKai' not in found or 'FandolFang' not in body:
+            self.fail('the Fandol fonts are not installed (./setup.sh installs them)')
+        kai = os.path.join(fonts, 'kai.otf')
+        shutil.copy(found, kai)            # a copy of our own to truncate
+        shutil.copy(body, os.path.join(fonts, 'fang.otf'))
+        conf = os.path.join(d, 'fonts.conf')
+        with open(conf, 'w') as f:         # fontconfig sees only these two files
+            f.write(f'<?xml version="1.0"?><fontconfig><dir>{fonts}</dir>'
+                    f'<cachedir>{d}/cache</cachedir></fontconfig>')
+        with open(os.path.join(REPO, 'layouts', 'gov-info-disclosure-2021.yaml'), encoding='utf-8') as f:
+            layout = yaml.safe_load(f)
+        for role in layout['fonts']:
+            layout['fonts'][role] = ['FandolFang']
+        layout['fonts']['heading2'] = ['FandolKai', 'FandolFang']
+        lpath = os.path.join(d, 'layout.yaml')
+        with open(lpath, 'w', encoding='utf-8') as f:
+            yaml.safe_dump(layout, f, allow_unicode=True, sort_keys=False)
+        inputs = os.path.join(d, 'in')
+        os.makedirs(inputs)
+        for i in range(60):
+            shutil.copy(SAMPLE, os.path.join(inputs, f'r{i:02}.yaml'))
+        out, manifest = os.path.join(d, 'out'), os.path.join(d, 'm.csv')
+        env = dict(os.environ, FONTCONFIG_FILE=conf)
+        proc = subprocess.Popen([program(), 'batch', inputs, '-o', out, '-j', '2', '--layout', lpath,
+                                 '--manifest', manifest], stderr=subprocess.PIPE, cwd=REPO, env=env)
+        deadline = time.time() + WAIT
+        while time.time() < deadline and not (os.path.isdir(out) and len(os.listdir(out)) >= 6):
+            time.sleep(0.01)
+        os.truncate(kai, 1000)
+        err = proc.communicate(timeout=4 * WAIT)[1].decode('utf-8', 'replace')
+        self.assertIn(proc.returncode, (0, 1, 3), err[-2000:])
+        with open(manifest, encoding='utf-8') as f:
+            rows = f.read().splitlines()
+        self.assertEqual(len(rows), 61, 'the manifest lists every report')
+        self.assertFalse([f for f in os.listdir(out) if f.endswith('.tmp')])
+        self.assertIn('this font file changed while nianbao ran', err)
+        rendered = [r for r in rows[1:] if ',"rendered",' in r or ',rendered,' in r]
+        self.assertGreaterEqual(len(rendered), 55, 'the reports after the change were rendered')
+
+
+def empty_outlines(font):
+    """The TrueType font's bytes with every glyph emptied (its loca all zeros)."""
+    data = bytearray(font)
+    tables = {}
+    for i in range(struct.unpack('>H', data[4:6])[0]):
+        tag, _, off, length = struct.unpack('>4sIII', data[12 + 16 * i:28 + 16 * i])
+        tables[tag] = (off, length)
+    off, length = tables[b'loca']
+    data[off:off + length] = bytes(length)
+    return bytes(data)
+
+
+class EmptyGlyphs(unittest.TestCase):
+    """A font whose Chinese glyphs are all empty is refused with a warning naming it, and
+    the next font of its role draws the text."""
+
+    def test_next_font_is_used(self):
+        import yaml
+        d = folder('empty-glyphs')
+        fonts = os.path.join(d, 'fonts')
+        os.makedirs(fonts)
+        seed = os.path.join(REPO, 'tests', 'fuzz', 'corpus', 'font', 'arphic-sungti.ttf')
+        with open(seed, 'rb') as f, open(os.path.join(fonts, 'empty.ttf'), 'wb') as g:
+            g.write(empty_outlines(f.read()))
+        fang = subprocess.run(['fc-match', '-f', '%{file}', 'FandolFang'], capture_output=True,
+                              text=True).stdout
+        shutil.copy(fang, os.path.join(fonts, 'fang.otf'))
+        conf = os.path.join(d, 'fonts.conf')
+        with open(conf, 'w') as f:
+            f.write(f'<?xml version="1.0"?><fontconfig><dir>{fonts}</dir>'
+                    f'<cachedir>{d}/cache</cachedir></fontconfig>')
+        with open(os.path.join(REPO, 'layouts', 'gov-info-disclosure-2021.yaml'), encoding='utf-8') as f:
+            layout = yaml.safe_load(f)
+        for role in layout['fonts']:
+            layout['fonts'][role] = ['AR PL SungtiL GB', 'FandolFang']
+        lpath = os.path.join(d, 'layout.yaml')
+        with open(lpath, 'w', encoding='utf-8') as f:
+            yaml.safe_dump(layout, f, allow_unicode=True, sort_keys=False)
+        out = os.path.join(d, 'out.pdf')
+        done = subprocess.run([program(), 'render', SAMPLE, '--layout', lpath, '-o', out],
+                              capture_output=True, text=True, cwd=REPO, timeout=WAIT,
+                              env=dict(os.environ, FONTCONFIG_FILE=conf))
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("font 'AR PL SungtiL GB'", done.stderr)
+        self.assertIn('empty outlines', done.stderr)
+        listing = subprocess.run(['pdffonts', out], capture_output=True, text=True).stdout
+        self.assertIn('FandolFang', listing)
+        self.assertNotIn('Sungti', listing)
+
+
 class Interrupted(unittest.TestCase):
 
     def test_sigterm_stops_the_batch_and_keeps_the_manifest(self):
