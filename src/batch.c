@@ -247,19 +247,20 @@ static void S_take_results(S_Items *it, S_Progress *p, NbBuf *buf)
 
 /* Hand out report numbers on the jobs pipe and read each worker's results from its own
  * pipe until every report has one, every worker is gone, or a signal asks to stop. */
-static void S_exchange(S_Items *it, S_Progress *p, int *jobs_w, int *results, int workers)
+static void S_exchange(S_Items *it, S_Progress *p, int *jobs_w, int *results, int workers,
+                       const uint32_t *order, size_t norder)
 {
     size_t sent = 0;
     NbBuf *bufs = nb_xcalloc((size_t)workers, sizeof *bufs);
     struct pollfd *fds = nb_xcalloc((size_t)workers + 1, sizeof *fds);
     int open = workers;
     while (p->done < it->n && open > 0 && !nb_signal_caught()) {
-        while (sent < it->n) { /* hand out report numbers as far as the pipe takes them */
-            uint32_t index = (uint32_t)sent;
+        while (sent < norder) { /* hand out report numbers as far as the pipe takes them */
+            uint32_t index = order[sent];
             if (write(*jobs_w, &index, sizeof index) != (ssize_t)sizeof index) break;
             sent++;
         }
-        if (sent == it->n && *jobs_w >= 0) close(*jobs_w), *jobs_w = -1;
+        if (sent == norder && *jobs_w >= 0) close(*jobs_w), *jobs_w = -1;
         for (int k = 0; k < workers; k++) fds[k] = (struct pollfd){results[k], POLLIN, 0};
         fds[workers] = (struct pollfd){*jobs_w, POLLOUT, 0};
         if (poll(fds, (nfds_t)workers + (*jobs_w >= 0), 200) < 0 && errno != EINTR) break;
@@ -315,18 +316,14 @@ static void S_clean_temps(const char *outdir, pid_t pid)
     closedir(d);
 }
 
-/* Every report through `workers` worker processes, fed report numbers through a pipe and
- * answering each through a pipe of its own; a report whose worker died is a system
- * failure; a signal stops the workers and leaves the reports not done as interrupted. */
-static int S_run(const NbBatchOpts *o, S_Items *it, int workers, S_Progress *p)
+/* One round: the reports of `order` through `workers` worker processes, fed report numbers
+ * through a pipe and answering each through a pipe of its own. Returns 1 if a worker died
+ * of a signal (a fault: a font truncated under it, say), its half-written files removed. */
+static int S_round(const NbBatchOpts *o, S_Items *it, int workers, S_Progress *p,
+                   const uint32_t *order, size_t norder)
 {
-    if (workers <= 1) {
-        S_run_serial(o, it, p);
-        S_unfinished(it, nb_signal_caught());
-        return !nb_signal_caught();
-    }
     int jobs[2];
-    if (pipe(jobs)) return 0;
+    if (pipe(jobs)) return 1;
     fflush(NULL);
     pid_t *pids = nb_xcalloc((size_t)workers, sizeof *pids);
     int *results = nb_xcalloc((size_t)workers, sizeof *results);
@@ -350,7 +347,7 @@ static int S_run(const NbBatchOpts *o, S_Items *it, int workers, S_Progress *p)
     }
     close(jobs[0]);
     fcntl(jobs[1], F_SETFL, O_NONBLOCK);
-    S_exchange(it, p, &jobs[1], results, workers);
+    S_exchange(it, p, &jobs[1], results, workers, order, norder);
     int stopped = nb_signal_caught();
     if (jobs[1] >= 0) close(jobs[1]);
     for (int k = 0; k < workers; k++) {
@@ -365,6 +362,31 @@ static int S_run(const NbBatchOpts *o, S_Items *it, int workers, S_Progress *p)
     }
     free(pids);
     free(results);
+    return lost;
+}
+
+/* Every report through `workers` worker processes. Reports left without a result because
+ * a worker died go through fresh workers once more (the fonts opened anew); a signal stops
+ * the batch, the reports not done marked interrupted. */
+static int S_run(const NbBatchOpts *o, S_Items *it, int workers, S_Progress *p)
+{
+    if (workers <= 1) {
+        S_run_serial(o, it, p);
+        S_unfinished(it, nb_signal_caught());
+        return !nb_signal_caught();
+    }
+    uint32_t *order = nb_xcalloc(it->n ? it->n : 1, sizeof *order);
+    size_t n = 0;
+    for (size_t i = 0; i < it->n; i++) order[n++] = (uint32_t)i;
+    int lost = S_round(o, it, workers, p, order, n);
+    if (lost && !nb_signal_caught()) {
+        n = 0;
+        for (size_t i = 0; i < it->n; i++)
+            if (!it->items[i].done) order[n++] = (uint32_t)i;
+        if (n) lost = S_round(o, it, workers < (int)n ? workers : (int)n, p, order, n);
+    }
+    free(order);
+    int stopped = nb_signal_caught();
     S_unfinished(it, stopped);
     return !stopped && !lost;
 }

@@ -28,27 +28,14 @@ static const hb_tag_t S_drop[] = {
     HB_TAG('m', 'e', 't', 'a'), HB_TAG('O', 'S', '/', '2'), HB_TAG('c', 'm', 'a', 'p'),
 };
 
-static int S_fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Set *err to a formatted message (when err is given); returns 0. */
-static int S_fail(char **err, const char *fmt, ...)
-{
-    if (!err) return 0;
-    va_list ap;
-    va_start(ap, fmt);
-    char buf[256];
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    *err = nb_xstrdup(buf);
-    return 0;
-}
 
 NbCff *nb_cff_open(const unsigned char *data, size_t len, unsigned index, char **err)
 {
     if (err) *err = NULL;
-    if (len > 0x7FFFFFFFu) return S_fail(err, "the font file is too large"), NULL;
+    if (len > 0x7FFFFFFFu) return nb_fail(err, "the font file is too large"), NULL;
     hb_blob_t *blob = hb_blob_create_or_fail((const char *)data, (unsigned)len,
                                              HB_MEMORY_MODE_READONLY, NULL, NULL);
-    if (!blob) return S_fail(err, "cannot hand the font to HarfBuzz (out of memory)"), NULL;
+    if (!blob) return nb_fail(err, "cannot hand the font to HarfBuzz (out of memory)"), NULL;
     hb_face_t *face = hb_face_create(blob, index);
     hb_blob_destroy(blob);
     hb_blob_t *cff = hb_face_reference_table(face, HB_TAG('C', 'F', 'F', ' '));
@@ -56,7 +43,7 @@ NbCff *nb_cff_open(const unsigned char *data, size_t len, unsigned index, char *
     hb_blob_destroy(cff);
     if (hb_face_get_glyph_count(face) == 0 || cff_len < 4) {
         hb_face_destroy(face);
-        return S_fail(err, "no CFF outlines in face %u", index), NULL;
+        return nb_fail(err, "no CFF outlines in face %u", index), NULL;
     }
     NbCff *c = nb_xcalloc(1, sizeof *c);
     c->face = face;
@@ -204,7 +191,7 @@ int nb_cff_subset(NbCff *c, const uint16_t *gids, size_t n, NbCffSubset *out, ch
     memset(out, 0, sizeof *out);
     if (err) *err = NULL;
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
-    if (!in) return S_fail(err, "HarfBuzz: out of memory");
+    if (!in) return nb_fail(err, "HarfBuzz: out of memory");
     hb_set_t *glyphs = hb_subset_input_glyph_set(in);
     hb_set_add(glyphs, 0);
     for (size_t i = 0; i < n; i++) hb_set_add(glyphs, gids[i]);
@@ -216,7 +203,7 @@ int nb_cff_subset(NbCff *c, const uint16_t *gids, size_t n, NbCffSubset *out, ch
     hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
     if (!sub) {
         hb_subset_plan_destroy(plan);
-        return S_fail(err, "HarfBuzz could not subset the CFF outlines");
+        return nb_fail(err, "HarfBuzz could not subset the CFF outlines");
     }
     const hb_map_t *to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
     hb_blob_t *blob = hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '));
@@ -240,7 +227,7 @@ int nb_cff_subset(NbCff *c, const uint16_t *gids, size_t n, NbCffSubset *out, ch
     hb_blob_destroy(blob);
     hb_face_destroy(sub);
     hb_subset_plan_destroy(plan);
-    return ok ? 1 : S_fail(err, "the CFF HarfBuzz made cannot be read back (its charset)");
+    return ok ? 1 : nb_fail(err, "the CFF HarfBuzz made cannot be read back (its charset)");
 }
 
 void nb_cff_subset_free(NbCffSubset *s)

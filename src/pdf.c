@@ -348,6 +348,41 @@ static HPDF_STATUS S_widths(HPDF_Doc pdf, NbSfnt *sf, const S_Face *f, const uin
     return st;
 }
 
+/* The font's dictionaries: a Type0 font (f->font) over a CIDFont of `kind` whose
+ * descriptor holds the font program `file` under `file_key`, with /W, the CIDToGIDMap when
+ * given, and the ToUnicode CMap. */
+static HPDF_STATUS S_font_dicts(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, const uint16_t *want,
+                                const char *name, const char *kind, const char *file_key,
+                                HPDF_Dict file, HPDF_Dict cidmap, HPDF_Dict tounicode)
+{
+    HPDF_STATUS st = HPDF_OK;
+    HPDF_Dict fd = S_dict(pdf, "FontDescriptor"), cid = S_dict(pdf, "Font");
+    f->font = S_dict(pdf, "Font");
+    HPDF_Array w = HPDF_Array_New(S_mmgr(pdf)), desc_fonts = HPDF_Array_New(S_mmgr(pdf));
+    HPDF_Dict info = HPDF_Dict_New(S_mmgr(pdf));
+    if (!fd || !cid || !f->font || !w || !desc_fonts || !info || !file || !tounicode)
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    st |= S_descriptor(pdf, sf, fd, name, file_key, file);
+    st |= HPDF_Dict_Add(info, "Registry", HPDF_String_New(S_mmgr(pdf), "Adobe", NULL));
+    st |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(S_mmgr(pdf), "Identity", NULL));
+    st |= HPDF_Dict_AddNumber(info, "Supplement", 0);
+    st |= S_widths(pdf, sf, f, want, w);
+    st |= HPDF_Dict_AddName(cid, "Subtype", kind);
+    st |= HPDF_Dict_AddName(cid, "BaseFont", name);
+    st |= HPDF_Dict_Add(cid, "CIDSystemInfo", info);
+    st |= HPDF_Dict_Add(cid, "FontDescriptor", fd);
+    st |= HPDF_Dict_AddNumber(cid, "DW", 1000);
+    st |= HPDF_Dict_Add(cid, "W", w);
+    if (cidmap) st |= HPDF_Dict_Add(cid, "CIDToGIDMap", cidmap);
+    st |= HPDF_Array_Add(desc_fonts, cid);
+    st |= HPDF_Dict_AddName(f->font, "Subtype", "Type0");
+    st |= HPDF_Dict_AddName(f->font, "BaseFont", name);
+    st |= HPDF_Dict_AddName(f->font, "Encoding", "Identity-H");
+    st |= HPDF_Dict_Add(f->font, "DescendantFonts", desc_fonts);
+    st |= HPDF_Dict_Add(f->font, "ToUnicode", tounicode);
+    return st;
+}
+
 /* One face as a Type0 font over a CIDFontType2 holding its subset, with a CIDToGIDMap, /W
  * and a ToUnicode CMap; f->font is the Type0 dictionary. */
 static int S_embed(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, NbDiag *diag, const char *path)
@@ -368,32 +403,7 @@ static int S_embed(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, NbDiag *diag, const char
     S_tounicode(f, &cmap);
     st |= S_stream(pdf, &tounicode, cmap.s, cmap.len);
     nb_buf_free(&cmap);
-    HPDF_Dict fd = S_dict(pdf, "FontDescriptor"), cid = S_dict(pdf, "Font");
-    f->font = S_dict(pdf, "Font");
-    HPDF_Array w = HPDF_Array_New(S_mmgr(pdf)), desc_fonts = HPDF_Array_New(S_mmgr(pdf));
-    HPDF_Dict info = HPDF_Dict_New(S_mmgr(pdf));
-    if (!fd || !cid || !f->font || !w || !desc_fonts || !info || !file || !cidmap || !tounicode)
-        st |= HPDF_FAILD_TO_ALLOC_MEM;
-    if (st == HPDF_OK) {
-        st |= S_descriptor(pdf, sf, fd, name, "FontFile2", file);
-        st |= HPDF_Dict_Add(info, "Registry", HPDF_String_New(S_mmgr(pdf), "Adobe", NULL));
-        st |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(S_mmgr(pdf), "Identity", NULL));
-        st |= HPDF_Dict_AddNumber(info, "Supplement", 0);
-        st |= S_widths(pdf, sf, f, want, w);
-        st |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
-        st |= HPDF_Dict_AddName(cid, "BaseFont", name);
-        st |= HPDF_Dict_Add(cid, "CIDSystemInfo", info);
-        st |= HPDF_Dict_Add(cid, "FontDescriptor", fd);
-        st |= HPDF_Dict_AddNumber(cid, "DW", 1000);
-        st |= HPDF_Dict_Add(cid, "W", w);
-        st |= HPDF_Dict_Add(cid, "CIDToGIDMap", cidmap);
-        st |= HPDF_Array_Add(desc_fonts, cid);
-        st |= HPDF_Dict_AddName(f->font, "Subtype", "Type0");
-        st |= HPDF_Dict_AddName(f->font, "BaseFont", name);
-        st |= HPDF_Dict_AddName(f->font, "Encoding", "Identity-H");
-        st |= HPDF_Dict_Add(f->font, "DescendantFonts", desc_fonts);
-        st |= HPDF_Dict_Add(f->font, "ToUnicode", tounicode);
-    }
+    st |= S_font_dicts(pdf, sf, f, want, name, "CIDFontType2", "FontFile2", file, cidmap, tounicode);
     free(map);
     free(want);
     nb_subset_free(&sub);
@@ -435,31 +445,7 @@ static int S_embed_cff(HPDF_Doc pdf, NbSfnt *sf, NbCff *cff, S_Face *f, NbDiag *
     S_tounicode(f, &cmap);
     st |= S_stream(pdf, &tounicode, cmap.s, cmap.len);
     nb_buf_free(&cmap);
-    HPDF_Dict fd = S_dict(pdf, "FontDescriptor"), cid = S_dict(pdf, "Font");
-    f->font = S_dict(pdf, "Font");
-    HPDF_Array w = HPDF_Array_New(S_mmgr(pdf)), desc_fonts = HPDF_Array_New(S_mmgr(pdf));
-    HPDF_Dict info = HPDF_Dict_New(S_mmgr(pdf));
-    if (!fd || !cid || !f->font || !w || !desc_fonts || !info || !file || !tounicode)
-        st |= HPDF_FAILD_TO_ALLOC_MEM;
-    if (st == HPDF_OK) {
-        st |= S_descriptor(pdf, sf, fd, name, "FontFile3", file);
-        st |= HPDF_Dict_Add(info, "Registry", HPDF_String_New(S_mmgr(pdf), "Adobe", NULL));
-        st |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(S_mmgr(pdf), "Identity", NULL));
-        st |= HPDF_Dict_AddNumber(info, "Supplement", 0);
-        st |= S_widths(pdf, sf, f, want, w);
-        st |= HPDF_Dict_AddName(cid, "Subtype", "CIDFontType0");
-        st |= HPDF_Dict_AddName(cid, "BaseFont", name);
-        st |= HPDF_Dict_Add(cid, "CIDSystemInfo", info);
-        st |= HPDF_Dict_Add(cid, "FontDescriptor", fd);
-        st |= HPDF_Dict_AddNumber(cid, "DW", 1000);
-        st |= HPDF_Dict_Add(cid, "W", w);
-        st |= HPDF_Array_Add(desc_fonts, cid);
-        st |= HPDF_Dict_AddName(f->font, "Subtype", "Type0");
-        st |= HPDF_Dict_AddName(f->font, "BaseFont", name);
-        st |= HPDF_Dict_AddName(f->font, "Encoding", "Identity-H");
-        st |= HPDF_Dict_Add(f->font, "DescendantFonts", desc_fonts);
-        st |= HPDF_Dict_Add(f->font, "ToUnicode", tounicode);
-    }
+    st |= S_font_dicts(pdf, sf, f, want, name, "CIDFontType0", "FontFile3", file, NULL, tounicode);
     free(want);
     nb_cff_subset_free(&sub);
     return st == HPDF_OK;

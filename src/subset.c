@@ -42,20 +42,6 @@ static void S_put32(unsigned char *p, uint32_t v)
     p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
 }
 
-static int S_fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Set *err to a formatted message (when err is given); returns 0. */
-static int S_fail(char **err, const char *fmt, ...)
-{
-    if (!err) return 0;
-    va_list ap;
-    va_start(ap, fmt);
-    char buf[256];
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    free(*err);
-    *err = nb_xstrdup(buf);
-    return 0;
-}
 
 /* Look a table up: 1 found, 0 absent, -1 it lies outside the file (error set). */
 static int S_find(const NbSfnt *f, const char *tag, S_Tab *t, char **err)
@@ -66,7 +52,7 @@ static int S_find(const NbSfnt *f, const char *tag, S_Tab *t, char **err)
         if (memcmp(r, tag, 4) != 0) continue;
         uint32_t off = S_u32(r + 8), len = S_u32(r + 12);
         if ((uint64_t)off + len > f->len) {
-            S_fail(err, "the '%.4s' table lies outside the file (corrupt or truncated font)", tag);
+            nb_fail(err, "the '%.4s' table lies outside the file (corrupt or truncated font)", tag);
             return -1;
         }
         t->p = f->data + off, t->len = len;
@@ -173,14 +159,14 @@ int nb_sfnt_face_offset(const unsigned char *data, size_t len, unsigned index, s
 static int S_header(const unsigned char *data, size_t len, size_t face_offset, char **err)
 {
     if (!data || face_offset > len || len - face_offset < 12)
-        return S_fail(err, "not a TrueType or OpenType font: too short") - 1;
+        return nb_fail(err, "not a TrueType or OpenType font: too short") - 1;
     const unsigned char *d = data + face_offset;
     if (!memcmp(d, "ttcf", 4))
-        return S_fail(err, "a font collection: open one of its faces at its own offset") - 1;
+        return nb_fail(err, "a font collection: open one of its faces at its own offset") - 1;
     if (S_u32(d) != 0x00010000 && memcmp(d, "true", 4) != 0 && memcmp(d, "OTTO", 4) != 0)
-        return S_fail(err, "not a TrueType or OpenType font") - 1;
+        return nb_fail(err, "not a TrueType or OpenType font") - 1;
     unsigned nt = S_u16(d + 4);
-    if ((len - face_offset - 12) / 16 < nt) return S_fail(err, "the table directory is truncated") - 1;
+    if ((len - face_offset - 12) / 16 < nt) return nb_fail(err, "the table directory is truncated") - 1;
     return (int)nt;
 }
 
@@ -204,10 +190,10 @@ static int S_tables(NbSfnt *f, char **err)
         /* glyf may be empty, if every glyph is */
         int required = f->is_cff ? i < 4 || want[i].t == &f->cff : i < 6;
         if (!required || (r && want[i].t->len >= want[i].min)) continue;
-        if (r) return S_fail(err, "the '%s' table is truncated", want[i].tag);
+        if (r) return nb_fail(err, "the '%s' table is truncated", want[i].tag);
         if (!strcmp(want[i].tag, "glyf") || !strcmp(want[i].tag, "loca"))
-            return S_fail(err, "no '%s' table (not TrueType outlines)", want[i].tag);
-        return S_fail(err, "no '%s' table", want[i].tag);
+            return nb_fail(err, "no '%s' table (not TrueType outlines)", want[i].tag);
+        return nb_fail(err, "no '%s' table", want[i].tag);
     }
     return 1;
 }
@@ -216,23 +202,23 @@ static int S_tables(NbSfnt *f, char **err)
 static int S_counts(NbSfnt *f, char **err)
 {
     f->upem = S_u16(f->head.p + 18);
-    if (!f->upem) return S_fail(err, "unitsPerEm is 0");
+    if (!f->upem) return nb_fail(err, "unitsPerEm is 0");
     int locfmt = S_i16(f->head.p + 50);
     if (!f->is_cff && locfmt != 0 && locfmt != 1)
-        return S_fail(err, "bad indexToLocFormat %d", locfmt);
+        return nb_fail(err, "bad indexToLocFormat %d", locfmt);
     f->loca_long = locfmt == 1;
     f->nglyphs = S_u16(f->maxp.p + 4);
-    if (!f->nglyphs) return S_fail(err, "the font has no glyphs");
+    if (!f->nglyphs) return nb_fail(err, "the font has no glyphs");
     if (S_u32(f->maxp.p) == 0x00010000) {
-        if (f->maxp.len < 32) return S_fail(err, "the 'maxp' table is truncated");
+        if (f->maxp.len < 32) return nb_fail(err, "the 'maxp' table is truncated");
         f->maxp_copy = 32;
     } else f->maxp_copy = 6;
     f->nhm = S_u16(f->hhea.p + 34);
-    if (!f->nhm) return S_fail(err, "numberOfHMetrics is 0");
+    if (!f->nhm) return nb_fail(err, "numberOfHMetrics is 0");
     if (f->nhm > f->nglyphs) f->nhm = f->nglyphs;
-    if (f->hmtx.len / 4 < f->nhm) return S_fail(err, "the 'hmtx' table is truncated");
+    if (f->hmtx.len / 4 < f->nhm) return nb_fail(err, "the 'hmtx' table is truncated");
     if (!f->is_cff && f->loca.len / (f->loca_long ? 4 : 2) < (size_t)f->nglyphs + 1)
-        return S_fail(err, "the 'loca' table is truncated");
+        return nb_fail(err, "the 'loca' table is truncated");
     return 1;
 }
 
@@ -455,10 +441,10 @@ static int S_glyph_bytes(const NbSfnt *f, unsigned gid, const unsigned char **g,
 {
     size_t a, b;
     if (!S_range(f, gid, &a, &b))
-        return S_fail(err, "glyph %u: its 'loca' entry points outside 'glyf'", gid);
+        return nb_fail(err, "glyph %u: its 'loca' entry points outside 'glyf'", gid);
     *g = f->glyf.p + a;
     *len = b - a;
-    if (*len && *len < 10) return S_fail(err, "glyph %u is truncated", gid);
+    if (*len && *len < 10) return nb_fail(err, "glyph %u is truncated", gid);
     return 1;
 }
 
@@ -487,17 +473,17 @@ static int S_close(const NbSfnt *f, uint16_t *list, size_t *count, uint8_t *stat
             unsigned c;
             size_t next;
             if (!S_component(g, len, top->pos ? top->pos : 10, &c, &next)) {
-                S_fail(err, "composite glyph %u is truncated", (unsigned)top->gid);
+                nb_fail(err, "composite glyph %u is truncated", (unsigned)top->gid);
                 goto out;
             }
             top->pos = next ? next : SIZE_MAX;
             if (c >= f->nglyphs) {
-                S_fail(err, "composite glyph %u uses glyph %u, past the last (%u)",
+                nb_fail(err, "composite glyph %u uses glyph %u, past the last (%u)",
                        (unsigned)top->gid, c, f->nglyphs - 1);
                 goto out;
             }
             if (state[c] & S_ON_STACK) {
-                S_fail(err, "composite glyph %u contains itself (through glyph %u)", c,
+                nb_fail(err, "composite glyph %u contains itself (through glyph %u)", c,
                        (unsigned)top->gid);
                 goto out;
             }
@@ -541,7 +527,7 @@ static int S_glyf_size(const NbSfnt *f, const uint16_t *list, size_t count, uint
         glyf_len += (b - a + 3) & ~(size_t)3;
     }
     if (glyf_len > (uint64_t)f->glyf.len + 3 * (uint64_t)count || glyf_len > 0xFFFF0000u)
-        return S_fail(err, "the 'loca' table has overlapping glyphs (corrupt font)");
+        return nb_fail(err, "the 'loca' table has overlapping glyphs (corrupt font)");
     *out = glyf_len;
     return 1;
 }
@@ -569,7 +555,7 @@ static size_t S_plan(const NbSfnt *f, size_t count, uint64_t glyf_len, S_OutTab 
         t[i].off = (size_t)end;
         end += ((uint64_t)t[i].len + 3) & ~(uint64_t)3;
     }
-    if (end > 0xFFFFFFF0u || end > SIZE_MAX) return S_fail(err, "the subset would be too large");
+    if (end > 0xFFFFFFF0u || end > SIZE_MAX) return nb_fail(err, "the subset would be too large");
     return (size_t)end;
 }
 
@@ -667,10 +653,10 @@ int nb_subset(const NbSfnt *f, const uint16_t *gids, size_t n, NbSubset *out, ch
 {
     memset(out, 0, sizeof *out);
     if (err) *err = NULL;
-    if (f->is_cff) return S_fail(err, "CFF outlines are subset by cff.c, not as TrueType");
+    if (f->is_cff) return nb_fail(err, "CFF outlines are subset by cff.c, not as TrueType");
     unsigned ng = f->nglyphs;
     for (size_t i = 0; i < n; i++)
-        if (gids[i] >= ng) return S_fail(err, "glyph %u does not exist (the font has %u)", gids[i], ng);
+        if (gids[i] >= ng) return nb_fail(err, "glyph %u does not exist (the font has %u)", gids[i], ng);
 
     uint8_t *state = nb_xcalloc(ng, 1);
     uint16_t *list = nb_xmalloc(ng * sizeof *list), *newid = nb_xmalloc(ng * sizeof *newid);

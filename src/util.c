@@ -385,6 +385,18 @@ int nb_write_atomic(const char *path, const char *data, size_t len, const char *
     return ok;
 }
 
+int nb_fail(char **err, const char *fmt, ...)
+{
+    if (!err) return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = S_vasprintf(fmt, ap);
+    va_end(ap);
+    free(*err);
+    *err = m;
+    return 0;
+}
+
 size_t nb_yaml_ext(const char *name)
 {
     size_t n = strlen(name);

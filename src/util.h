@@ -69,6 +69,10 @@ size_t nb_edit_distance(const char *a, const char *b);
 #define NB_READ_ERROR "read error"
 char *nb_read_file(const char *path, size_t *len, size_t limit, const char **err);
 
+/* Set *err (when err is given) to a formatted, allocated message, freeing the one it held;
+ * returns 0, so that `return nb_fail(err, …)` reports and fails at once. */
+int nb_fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* The length of a name's .yaml or .yml ending, 0 when it has neither. */
 size_t nb_yaml_ext(const char *name);
 

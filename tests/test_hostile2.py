@@ -278,7 +278,9 @@ class FontTruncatedDuringABatch(unittest.TestCase):
             rows = f.read().splitlines()
         self.assertEqual(len(rows), 61, 'the manifest lists every report')
         self.assertFalse([f for f in os.listdir(out) if f.endswith('.tmp')])
-        self.assertIn('this font file changed while nianbao ran', err)
+        # said by a worker that saw the change, or by one started after a worker faulted
+        self.assertTrue('this font file changed while nianbao ran' in err or
+                        ("font 'FandolKai'" in err and 'cannot be used' in err), err[-1500:])
         rendered = [r for r in rows[1:] if ',"rendered",' in r or ',rendered,' in r]
         self.assertGreaterEqual(len(rendered), 55, 'the reports after the change were rendered')
 

@@ -91,6 +91,13 @@ def render(out, preexec=None, src=SAMPLE, prefix=()):
         raise Unavailable(f'{" ".join(args)}: no result after {TIMEOUT} s')
 
 
+def default_signals():
+    """In the child: the signals as a terminal session has them (a shell started with nohup,
+    or a background job, ignores SIGHUP or SIGINT, and nianbao keeps what it inherits)."""
+    for signo in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signo, signal.SIG_DFL)
+
+
 def write(path, content, mode=None):
     with open(path, 'wb') as f:
         f.write(content)
@@ -351,7 +358,7 @@ class KilledBeforeRename(unittest.TestCase):
             where = folder('killed-' + signo.name)
             out = os.path.join(where, 'report.pdf')
             write(out, JUNK)
-            result = render(out, prefix=(
+            result = render(out, preexec=default_signals, prefix=(
                 'strace', '-f', '-qq', '-o', '/dev/null', '-e', f'trace={RENAMES}',
                 '-e', f'inject={RENAMES}:error=EIO:signal={signo.name}'))
             cls.cases[signo] = (where, out, result)
