@@ -29,10 +29,4 @@ typedef struct {
 int nb_cff_subset(NbCff *c, const uint16_t *gids, size_t n, NbCffSubset *out, char **err);
 void nb_cff_subset_free(NbCffSubset *s);
 
-/* The charset of a CFF table in memory: gid → CID (or the SID of a name-keyed font) for its
- * first `count` glyphs into map. Returns the number of glyphs the CFF has, 0 when it is
- * corrupt. *cid_keyed says whether it has a ROS. (Exposed for the unit tests.) */
-size_t nb_cff_charset(const unsigned char *cff, size_t len, uint16_t *map, size_t count,
-                      int *cid_keyed);
-
 #endif

@@ -26,8 +26,8 @@ struct NbFonts {
     size_t nroles;
 };
 
-/* Does a TrueType face map common Han characters only to empty glyphs? (CFF faces are not
- * looked into here.) */
+/* Does a face map common Han characters only to empty glyphs (no glyf bytes; a CFF
+ * charstring of no more than an endchar)? */
 static int S_draws_nothing(const NbSfnt *f)
 {
     static const uint32_t han[] = {0x7684, 0x4E00, 0x56FD, 0x653F, 0x5E9C}; /* 的一国政府 */
@@ -38,7 +38,7 @@ static int S_draws_nothing(const NbSfnt *f)
         mapped++;
         size_t len = 0;
         const unsigned char *d = nb_sfnt_glyph_data(f, g, &len);
-        empty += d != NULL && len == 0;
+        empty += d != NULL && (nb_sfnt_is_cff(f) ? len <= 4 : len == 0);
     }
     return mapped > 0 && empty == mapped;
 }

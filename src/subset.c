@@ -1,5 +1,7 @@
 #include "subset.h"
 
+#include "cffread.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,7 +345,7 @@ int nb_sfnt_is_cff(const NbSfnt *f)
 
 const unsigned char *nb_sfnt_glyph_data(const NbSfnt *f, unsigned gid, size_t *len)
 {
-    if (f->is_cff) return NULL;
+    if (f->is_cff) return gid < f->nglyphs ? nb_cff_charstring(f->cff.p, f->cff.len, gid, len) : NULL;
     size_t a, b;
     if (gid >= f->nglyphs || !S_range(f, gid, &a, &b)) return NULL;
     *len = b - a;
@@ -359,7 +361,7 @@ void nb_sfnt_metrics(const NbSfnt *f, int bbox[4], int *ascent, int *descent, in
     if (f->os2.len >= 90 && S_u16(f->os2.p) >= 2) cap = S_i16(f->os2.p + 88);
     if (cap <= 0) {
         size_t len = 0;
-        unsigned h = nb_sfnt_glyph(f, 'H');
+        unsigned h = f->is_cff ? 0 : nb_sfnt_glyph(f, 'H'); /* a glyf header's yMax */
         const unsigned char *g = h ? nb_sfnt_glyph_data(f, h, &len) : NULL;
         cap = g && len >= 10 && S_i16(g + 8) > 0 ? S_i16(g + 8) : asc;
     }

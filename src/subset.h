@@ -38,8 +38,9 @@ void nb_sfnt_metrics(const NbSfnt *f, int bbox[4], int *ascent, int *descent, in
 /* The PostScript name (name table ID 6), sanitized to PDF name characters, or a name made
  * from the family; never empty. Returned string is owned by f. */
 const char *nb_sfnt_ps_name(const NbSfnt *f);
-/* The raw glyf bytes of a glyph (length from loca; 0 for an empty glyph). NULL if gid is
- * out of range or its loca entry is corrupt. */
+/* The raw glyf bytes of a glyph (length from loca; 0 for an empty glyph), or for CFF
+ * outlines its charstring (an empty glyph: an endchar of a few bytes). NULL if gid is out
+ * of range or the font's data is corrupt. */
 const unsigned char *nb_sfnt_glyph_data(const NbSfnt *f, unsigned gid, size_t *len);
 
 /* Subset: `gids` lists the glyphs wanted (need not include 0; duplicates allowed). The
