@@ -263,10 +263,10 @@ static void S_tounicode(const S_Face *f, NbBuf *b)
 
 /* A subset tag (six capitals) from the glyphs a subset holds, so that different subsets
  * of one font get different names. */
-static void S_tag(const NbSubset *s, char tag[7])
+static void S_tag(const uint16_t *glyphs, size_t n, char tag[7])
 {
     uint32_t h = 2166136261u;
-    for (size_t i = 0; i < s->count; i++) h = (h ^ s->old_gids[i]) * 16777619u;
+    for (size_t i = 0; i < n; i++) h = (h ^ glyphs[i]) * 16777619u;
     for (int i = 0; i < 6; i++, h /= 26) tag[i] = (char)('A' + h % 26);
     tag[6] = 0;
 }
@@ -350,12 +350,17 @@ static HPDF_STATUS S_widths(HPDF_Doc pdf, NbSfnt *sf, const S_Face *f, const uin
 
 /* The font's dictionaries: a Type0 font (f->font) over a CIDFont of `kind` whose
  * descriptor holds the font program `file` under `file_key`, with /W, the CIDToGIDMap when
- * given, and the ToUnicode CMap. */
+ * given, and the ToUnicode CMap made here. */
 static HPDF_STATUS S_font_dicts(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, const uint16_t *want,
                                 const char *name, const char *kind, const char *file_key,
-                                HPDF_Dict file, HPDF_Dict cidmap, HPDF_Dict tounicode)
+                                HPDF_Dict file, HPDF_Dict cidmap)
 {
     HPDF_STATUS st = HPDF_OK;
+    HPDF_Dict tounicode = NULL;
+    NbBuf cmap = {0};
+    S_tounicode(f, &cmap);
+    st |= S_stream(pdf, &tounicode, cmap.s, cmap.len);
+    nb_buf_free(&cmap);
     HPDF_Dict fd = S_dict(pdf, "FontDescriptor"), cid = S_dict(pdf, "Font");
     f->font = S_dict(pdf, "Font");
     HPDF_Array w = HPDF_Array_New(S_mmgr(pdf)), desc_fonts = HPDF_Array_New(S_mmgr(pdf));
@@ -392,18 +397,14 @@ static int S_embed(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, NbDiag *diag, const char
     unsigned char *map;
     if (!S_subset_face(sf, f, &sub, &want, &map, diag, path)) return 0;
     char tag[7], name[160];
-    S_tag(&sub, tag);
+    S_tag(sub.old_gids, sub.count, tag);
     snprintf(name, sizeof name, "%s+%s", tag, nb_sfnt_ps_name(sf));
     HPDF_STATUS st = HPDF_OK;
-    HPDF_Dict file = NULL, cidmap = NULL, tounicode = NULL;
+    HPDF_Dict file = NULL, cidmap = NULL;
     st |= S_stream_z(pdf, &file, sub.data, sub.len, S_FONT_LEVEL);
     if (file) st |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)sub.len);
     st |= S_stream(pdf, &cidmap, map, 2 * (f->ncids + 1));
-    NbBuf cmap = {0};
-    S_tounicode(f, &cmap);
-    st |= S_stream(pdf, &tounicode, cmap.s, cmap.len);
-    nb_buf_free(&cmap);
-    st |= S_font_dicts(pdf, sf, f, want, name, "CIDFontType2", "FontFile2", file, cidmap, tounicode);
+    st |= S_font_dicts(pdf, sf, f, want, name, "CIDFontType2", "FontFile2", file, cidmap);
     free(map);
     free(want);
     nb_subset_free(&sub);
@@ -427,25 +428,18 @@ static int S_embed_cff(HPDF_Doc pdf, NbSfnt *sf, NbCff *cff, S_Face *f, NbDiag *
         free(want);
         return 0;
     }
-    uint32_t h = 2166136261u; /* the subset tag, from the CIDs it holds */
     for (size_t k = 1; k <= f->ncids; k++) {
         f->code[k] = sub.cids[k - 1];
         f->cid[f->cps[k]] = f->code[k];
-        h = (h ^ f->code[k]) * 16777619u;
     }
     char tag[7], name[160];
-    for (int i = 0; i < 6; i++, h /= 26) tag[i] = (char)('A' + h % 26);
-    tag[6] = 0;
+    S_tag(f->code + 1, f->ncids, tag); /* from the CIDs it holds */
     snprintf(name, sizeof name, "%s+%s", tag, nb_sfnt_ps_name(sf));
     HPDF_STATUS st = HPDF_OK;
-    HPDF_Dict file = NULL, tounicode = NULL;
+    HPDF_Dict file = NULL;
     st |= S_stream_z(pdf, &file, sub.data, sub.len, S_FONT_LEVEL);
     if (file) st |= HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
-    NbBuf cmap = {0};
-    S_tounicode(f, &cmap);
-    st |= S_stream(pdf, &tounicode, cmap.s, cmap.len);
-    nb_buf_free(&cmap);
-    st |= S_font_dicts(pdf, sf, f, want, name, "CIDFontType0", "FontFile3", file, NULL, tounicode);
+    st |= S_font_dicts(pdf, sf, f, want, name, "CIDFontType0", "FontFile3", file, NULL);
     free(want);
     nb_cff_subset_free(&sub);
     return st == HPDF_OK;
