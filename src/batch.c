@@ -169,6 +169,7 @@ typedef struct {
     int tty, quiet;
     size_t total, done;
     double start, last;
+    const char *label; /* what is being made, for a single task's progress */
 } S_Progress;
 
 static double S_now(void)
@@ -536,40 +537,39 @@ static int S_summary(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
     return ok;
 }
 
+/* The combined PDF's progress, on the batch's progress line. */
+static void S_combine_progress(void *user, size_t done, size_t total)
+{
+    S_Progress *p = user;
+    if (!p->tty || p->quiet) return;
+    double now = S_now();
+    if (done < total && now - p->last < 0.1) return;
+    p->last = now;
+    fprintf(stderr, "\r\033[K%s: %zu%%", p->label, done * 100 / (total ? total : 1));
+    fflush(stderr);
+}
+
 /* One PDF of every rendered report, in order, each under its agency in the outline. */
 static int S_combine(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
 {
-    NbWorker *w = nb_worker_new(&o->job);
-    NbDoc *docs = nb_xcalloc(it->n ? it->n : 1, sizeof *docs);
-    const NbDoc **list = nb_xcalloc(it->n ? it->n : 1, sizeof *list);
+    const char **inputs = nb_xcalloc(it->n ? it->n : 1, sizeof *inputs);
     size_t n = 0;
-    int ok = 1;
-    for (size_t i = 0; i < it->n && ok; i++) {
-        if (it->items[i].status != NB_JOB_OK) continue;
-        if (nb_worker_layout(w, it->items[i].input, &docs[n], diag) != NB_JOB_OK) continue;
-        if (n && docs[n].fonts != docs[0].fonts) {
-            nb_diag_add(diag, NB_ERROR, (NbMark){it->items[i].input, 0, 0},
-                        "a combined PDF holds reports of one format; this one has another layout");
-            ok = 0;
-        }
-        list[n] = &docs[n];
-        n++;
-    }
-    if (ok && n) {
-        NbJobResult res = nb_worker_paint(w, list, n, o->combine, diag);
-        ok = res.status == NB_JOB_OK;
-        if (ok && !o->quiet)
-            fprintf(stderr, "%s: %zu reports, %zu pages, %zu bytes\n", o->combine, n, res.pages,
-                    res.bytes);
-    } else if (!n) {
+    for (size_t i = 0; i < it->n; i++)
+        if (it->items[i].status == NB_JOB_OK) inputs[n++] = it->items[i].input;
+    if (!n) {
         nb_diag_add(diag, NB_ERROR, (NbMark){o->combine, 0, 0}, "no report to combine");
-        ok = 0;
+        free(inputs);
+        return 0;
     }
-    for (size_t i = 0; i < n; i++) nb_doc_free(&docs[i]);
-    free(docs);
-    free(list);
+    NbWorker *w = nb_worker_new(&o->job);
+    S_Progress p = {isatty(2), o->quiet, n, 0, S_now(), 0, o->combine};
+    NbJobResult res = nb_worker_combine(w, inputs, n, o->combine, S_combine_progress, &p, diag);
+    S_clear(&p);
     nb_worker_free(w);
-    return ok;
+    free(inputs);
+    if (res.status == NB_JOB_OK && !o->quiet)
+        fprintf(stderr, "%s: %zu reports, %zu pages, %zu bytes\n", o->combine, n, res.pages, res.bytes);
+    return res.status == NB_JOB_OK;
 }
 
 /* ------------------------------------------------------------------ the batch */
@@ -647,7 +647,7 @@ int nb_batch(const NbBatchOpts *o)
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         int workers = o->workers > 0 ? o->workers : cores > 0 ? (int)cores : 1;
         if ((size_t)workers > it.n) workers = (int)it.n;
-        S_Progress p = {isatty(2), o->quiet, it.n, 0, S_now(), 0};
+        S_Progress p = {isatty(2), o->quiet, it.n, 0, S_now(), 0, NULL};
         S_progress(&p, 1);
         if (!S_run(o, &it, workers, &p)) status = 3;
         S_clear(&p);

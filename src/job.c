@@ -174,14 +174,14 @@ static NbJobStatus S_typeset(NbWorker *w, S_Loaded *c, const NbReport *r, NbDoc 
     return ok ? NB_JOB_OK : NB_JOB_DATA;
 }
 
-NbJobResult nb_worker_paint(NbWorker *w, const NbDoc *const *docs, size_t ndocs, const char *out,
-                            NbDiag *diag)
+/* Paint a document and write it to out (atomically). */
+static NbJobResult S_paint(NbWorker *w, const NbDoc *doc, const char *out, NbDiag *diag)
 {
     NbJobResult res = {NB_JOB_OK, 0, 0};
     if (!w->painter) w->painter = nb_pdf_painter_new();
     char *pdf = NULL;
     size_t len = 0;
-    if (!nb_pdf_paint(w->painter, docs, ndocs, &pdf, &len, diag)) {
+    if (!nb_pdf_paint(w->painter, doc, &pdf, &len, diag)) {
         res.status = NB_JOB_SYSTEM;
         return res;
     }
@@ -190,7 +190,7 @@ NbJobResult nb_worker_paint(NbWorker *w, const NbDoc *const *docs, size_t ndocs,
         nb_diag_add(diag, NB_ERROR, (NbMark){out, 0, 0}, "cannot write the PDF: %s", err);
         res.status = NB_JOB_SYSTEM;
     }
-    for (size_t i = 0; i < ndocs; i++) res.pages += docs[i]->npages;
+    res.pages = doc->npages;
     res.bytes = len;
     free(pdf);
     return res;
@@ -207,8 +207,7 @@ NbJobResult nb_worker_run(NbWorker *w, const char *input, const char *text, size
     /* check: every character must be drawable, so it composes too, against the fonts */
     res.status = S_typeset(w, c, r, out ? &doc : NULL, diag);
     if (res.status == NB_JOB_OK && out) {
-        const NbDoc *one = &doc;
-        res = nb_worker_paint(w, &one, 1, out, diag);
+        res = S_paint(w, &doc, out, diag);
         if (res.status == NB_JOB_OK && dump_boxes && !nb_doc_dump_boxes(&doc, dump_boxes)) {
             nb_diag_add(diag, NB_ERROR, (NbMark){dump_boxes, 0, 0}, "cannot write the boxes");
             res.status = NB_JOB_SYSTEM;
@@ -228,7 +227,8 @@ NbReport *nb_worker_load(NbWorker *w, const char *input, const NbLayout **layout
     return r;
 }
 
-NbJobStatus nb_worker_layout(NbWorker *w, const char *input, NbDoc *doc, NbDiag *diag)
+/* Lay out a checked report as a document; NB_JOB_OK or an error status. */
+static NbJobStatus S_layout_doc(NbWorker *w, const char *input, NbDoc *doc, NbDiag *diag)
 {
     S_Loaded *c = NULL;
     NbJobStatus status;
@@ -237,4 +237,49 @@ NbJobStatus nb_worker_layout(NbWorker *w, const char *input, NbDoc *doc, NbDiag 
     status = S_typeset(w, c, r, doc, diag);
     nb_report_free(r);
     return status;
+}
+
+NbJobResult nb_worker_combine(NbWorker *w, const char *const *inputs, size_t n, const char *out,
+                              NbProgress progress, void *user, NbDiag *diag)
+{
+    NbJobResult res = {NB_JOB_OK, 0, 0};
+    const char *err = NULL;
+    NbOut *o = nb_out_open(out, &err);
+    if (!o) {
+        nb_diag_add(diag, NB_ERROR, (NbMark){out, 0, 0}, "cannot write the PDF: %s", err);
+        res.status = NB_JOB_SYSTEM;
+        return res;
+    }
+    NbPdfCombined *c = nb_pdf_combined_new(o);
+    int ok = 1;
+    /* the first pass gathers what the fonts must hold, the second paints: each report laid
+     * out twice, never all at once */
+    for (int pass = 0; pass < 2 && ok; pass++) {
+        for (size_t i = 0; i < n && ok; i++) {
+            if (nb_signal_caught()) ok = 0, res.status = NB_JOB_SYSTEM;
+            NbDoc doc = {0};
+            if (ok && S_layout_doc(w, inputs[i], &doc, diag) != NB_JOB_OK) {
+                ok = 0, res.status = NB_JOB_DATA;
+            } else if (ok && !pass && !nb_pdf_combined_collect(c, &doc)) {
+                nb_diag_add(diag, NB_ERROR, (NbMark){inputs[i], 0, 0},
+                            "a combined PDF holds reports of one format; this one has another layout");
+                ok = 0, res.status = NB_JOB_DATA;
+            } else if (ok && pass && !nb_pdf_combined_add(c, &doc, diag)) {
+                ok = 0, res.status = NB_JOB_SYSTEM;
+            }
+            nb_doc_free(&doc);
+            if (progress) progress(user, pass * n + i + 1, 2 * n);
+        }
+        if (ok && !pass && !nb_pdf_combined_start(c, diag)) ok = 0, res.status = NB_JOB_SYSTEM;
+    }
+    if (ok && !nb_pdf_combined_end(c, &res.pages, diag)) ok = 0, res.status = NB_JOB_SYSTEM;
+    nb_pdf_combined_free(c);
+    res.bytes = nb_out_size(o);
+    if (!ok) {
+        nb_out_abort(o);
+    } else if (!nb_out_commit(o, &err)) {
+        nb_diag_add(diag, NB_ERROR, (NbMark){out, 0, 0}, "cannot write the PDF: %s", err);
+        res.status = NB_JOB_SYSTEM;
+    }
+    return res;
 }

@@ -41,12 +41,13 @@ NbJobResult nb_worker_run(NbWorker *w, const char *input, const char *text, size
  * *layout is the worker's, valid while the worker lives. */
 NbReport *nb_worker_load(NbWorker *w, const char *input, const NbLayout **layout, NbDiag *diag);
 
-/* Lay out a checked report as a document (for combining many into one PDF); the document
- * borrows from the worker, which must outlive it. Returns NB_JOB_OK or an error status. */
-NbJobStatus nb_worker_layout(NbWorker *w, const char *input, NbDoc *doc, NbDiag *diag);
+/* Told how far a long task has come: done of total steps. */
+typedef void (*NbProgress)(void *user, size_t done, size_t total);
 
-/* Paint documents into one PDF and write it to out (atomically). */
-NbJobResult nb_worker_paint(NbWorker *w, const NbDoc *const *docs, size_t ndocs, const char *out,
-                            NbDiag *diag);
+/* One PDF of the reports inputs[0..n) (checked, of one layout), in order, each under its
+ * agency in the outline, written to out as it is made (memory does not grow with n). The
+ * first report that fails stops it, with its status; nothing is left at out then. */
+NbJobResult nb_worker_combine(NbWorker *w, const char *const *inputs, size_t n, const char *out,
+                              NbProgress progress, void *user, NbDiag *diag);
 
 #endif

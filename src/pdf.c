@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include "cff.h"
+#include "pdfcat.h"
 #include "subset.h"
 #include "utf8.h"
 
@@ -16,7 +17,7 @@
  * API does not reach: the document's memory manager and cross-reference table
  * (HPDF_Doc_Rec.mmgr, .xref), a stream dictionary's stream, filter and write hook
  * (HPDF_Dict_Rec.stream, .filter, .write_fn) and a page's content stream
- * (HPDF_PageAttr_Rec.stream). Every such use is in the four functions of this section.
+ * (HPDF_PageAttr_Rec.stream), an object's number (HPDF_Obj_Header.obj_id). Every such use is in the five functions of this section.
  * They read the same in libharu 2.3.0 (Debian 12) and 2.4.0-2.4.6 (compared in their
  * sources; pdf.c was built and the suite passed against 2.4.6); 2.4.1 has no version
  * macro. A later version must be compared again before the bound is raised. */
@@ -52,6 +53,12 @@ static HPDF_Dict S_dict(HPDF_Doc pdf, const char *type)
     if (d && HPDF_Xref_Add(pdf->xref, d) != HPDF_OK) return NULL;
     if (d && type) HPDF_Dict_AddName(d, "Type", type);
     return d;
+}
+
+/* The object number libharu gave an indirect object. */
+static unsigned S_obj_num(HPDF_Dict d)
+{
+    return d->header.obj_id & 0x00FFFFFFu;
 }
 
 /* Append content to a page's content stream. */
@@ -624,26 +631,27 @@ static HPDF_Doc S_begin(NbPdfPainter *p)
     return p->pdf;
 }
 
-/* Which code points each face draws, over all the documents, each given its CID. */
-static void S_collect(const NbDoc *const *docs, size_t ndocs, S_Face *faces)
+/* Which code points each face draws in the document, each new one given its number. */
+static void S_collect(const NbDoc *doc, S_Face *faces)
 {
-    for (size_t d = 0; d < ndocs; d++)
-        for (size_t pg = 0; pg < docs[d]->npages; pg++)
-            for (size_t i = 0; i < docs[d]->pages[pg].n; i++) {
-                const NbItem *it = &docs[d]->pages[pg].items[i];
-                if (it->kind != NB_IT_TEXT) continue;
-                S_Face *f = &faces[it->face];
-                if (!f->cid) f->cid = nb_xcalloc(S_CODEPOINTS, sizeof *f->cid);
-                S_use_text(f, it->text);
-            }
+    for (size_t pg = 0; pg < doc->npages; pg++)
+        for (size_t i = 0; i < doc->pages[pg].n; i++) {
+            const NbItem *it = &doc->pages[pg].items[i];
+            if (it->kind != NB_IT_TEXT) continue;
+            S_Face *f = &faces[it->face];
+            if (!f->cid) f->cid = nb_xcalloc(S_CODEPOINTS, sizeof *f->cid);
+            S_use_text(f, it->text);
+        }
 }
 
-/* One document's pages, and its outline: under its agency when several are combined. */
-static int S_paint_doc(NbPdfPainter *p, const NbDoc *doc, int grouped, S_Face *faces,
-                       S_Img **imgs, size_t *nimgs, HPDF_ExtGState *ink)
+/* One document's pages, and its outline. */
+static int S_paint_doc(NbPdfPainter *p, const NbDoc *doc, S_Face *faces)
 {
     HPDF_Doc pdf = p->pdf;
     int ok = 1;
+    S_Img *imgs = NULL;
+    size_t nimgs = 0;
+    HPDF_ExtGState ink = NULL;
     HPDF_Page *pages = nb_xcalloc(doc->npages ? doc->npages : 1, sizeof *pages);
     for (size_t i = 0; ok && i < doc->npages; i++) {
         pages[i] = HPDF_AddPage(pdf);
@@ -655,19 +663,15 @@ static int S_paint_doc(NbPdfPainter *p, const NbDoc *doc, int grouped, S_Face *f
         HPDF_Page_SetHeight(pages[i], (HPDF_REAL)doc->h);
         ok = S_paint_rules(pages[i], doc->h, &doc->pages[i]) &&
              S_paint_text(pages[i], doc->h, &doc->pages[i], faces) &&
-             S_paint_images(pdf, pages[i], doc->h, &doc->pages[i], imgs, nimgs, ink);
+             S_paint_images(pdf, pages[i], doc->h, &doc->pages[i], &imgs, &nimgs, &ink);
     }
-    if (ok && !p->err.error && doc->npages) {
-        HPDF_Outline parent = NULL;
-        if (grouped) {
-            parent = HPDF_CreateOutline(pdf, NULL, doc->author, HPDF_GetEncoder(pdf, "UTF-8"));
-            HPDF_Destination dst = parent ? HPDF_Page_CreateDestination(pages[0]) : NULL;
-            if (dst) HPDF_Outline_SetDestination(parent, dst);
-            if (parent) HPDF_Outline_SetOpened(parent, HPDF_FALSE);
-        }
-        S_outline(pdf, doc, pages, parent);
-    }
+    if (ok && !p->err.error && doc->npages) S_outline(pdf, doc, pages, NULL);
     free(pages);
+    free(imgs);
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, doc->title);
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, doc->author);
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "nianbao");
+    HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE);
     return ok;
 }
 
@@ -685,46 +689,265 @@ static int S_save(HPDF_Doc pdf, char **out, size_t *len)
     return 1;
 }
 
-int nb_pdf_paint(NbPdfPainter *p, const NbDoc *const *docs, size_t ndocs, char **out, size_t *len,
-                 NbDiag *diag)
+/* Every face the documents draw, subset and embedded: faces[i].font set. */
+static int S_embed_all(NbPdfPainter *p, NbFonts *fonts, S_Face *faces, size_t nfaces, NbDiag *diag)
 {
-    NbMark here = {"nianbao", 0, 0};
-    HPDF_Doc pdf = S_begin(p);
-    if (!pdf || !ndocs) {
-        nb_diag_add(diag, NB_ERROR, here, "cannot start the PDF library");
-        return 0;
-    }
-    NbFonts *fonts = docs[0]->fonts;
-    size_t nfaces = nb_fonts_count(fonts);
-    S_Face *faces = nb_xcalloc(nfaces ? nfaces : 1, sizeof *faces);
     int ok = 1;
-    S_collect(docs, ndocs, faces);
     for (size_t i = 0; ok && i < nfaces; i++) {
         if (!faces[i].ncids) continue;
         const NbFaceInfo *fi = nb_fonts_info(fonts, (int)i);
         S_Sfnt *sf = S_sfnt(p, fi, diag);
         if (!sf) ok = 0;
-        else if (!nb_sfnt_is_cff(sf->sfnt)) ok = S_embed(pdf, sf->sfnt, &faces[i], diag, fi->path);
+        else if (!nb_sfnt_is_cff(sf->sfnt)) ok = S_embed(p->pdf, sf->sfnt, &faces[i], diag, fi->path);
         else {
             NbCff *cff = S_cff(sf, fi, diag);
-            ok = cff && S_embed_cff(pdf, sf->sfnt, cff, &faces[i], diag, fi->path);
+            ok = cff && S_embed_cff(p->pdf, sf->sfnt, cff, &faces[i], diag, fi->path);
         }
     }
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, docs[0]->title);
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, docs[0]->author);
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "nianbao");
-    S_Img *imgs = NULL;
-    size_t nimgs = 0;
-    HPDF_ExtGState ink = NULL;
-    for (size_t d = 0; ok && d < ndocs; d++)
-        ok = S_paint_doc(p, docs[d], ndocs > 1, faces, &imgs, &nimgs, &ink);
-    free(imgs);
-    HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE);
-    ok = ok && !p->err.error && S_save(pdf, out, len);
-    if (!ok && !diag->errors)
-        nb_diag_add(diag, NB_ERROR, here, "the PDF library failed (error 0x%04X, detail %u)",
-                    (unsigned)p->err.error, (unsigned)p->err.detail);
+    return ok;
+}
+
+static void S_faces_free(S_Face *faces, size_t nfaces)
+{
     for (size_t i = 0; i < nfaces; i++) free(faces[i].cid), free(faces[i].cps), free(faces[i].code);
     free(faces);
-    return ok && !p->err.error;
+}
+
+/* The painter's failure as a message, unless one was given. */
+static int S_failed(NbPdfPainter *p, NbDiag *diag, size_t errors)
+{
+    if (diag->errors == errors)
+        nb_diag_add(diag, NB_ERROR, (NbMark){"nianbao", 0, 0},
+                    "the PDF library failed (error 0x%04X, detail %u)", (unsigned)p->err.error,
+                    (unsigned)p->err.detail);
+    return 0;
+}
+
+int nb_pdf_paint(NbPdfPainter *p, const NbDoc *doc, char **out, size_t *len, NbDiag *diag)
+{
+    size_t errors = diag->errors;
+    if (!S_begin(p)) {
+        nb_diag_add(diag, NB_ERROR, (NbMark){"nianbao", 0, 0}, "cannot start the PDF library");
+        return 0;
+    }
+    size_t nfaces = nb_fonts_count(doc->fonts);
+    S_Face *faces = nb_xcalloc(nfaces ? nfaces : 1, sizeof *faces);
+    S_collect(doc, faces);
+    int ok = S_embed_all(p, doc->fonts, faces, nfaces, diag) && S_paint_doc(p, doc, faces) &&
+             !p->err.error && S_save(p->pdf, out, len);
+    S_faces_free(faces, nfaces);
+    return ok && !p->err.error ? 1 : S_failed(p, diag, errors);
+}
+
+/* ------------------------------------------------------------------ a combined PDF
+ * Made in two passes over the documents, so that memory does not grow with their number
+ * and each face is embedded once for all of them: the first pass gathers the characters
+ * every face draws; the fonts are then subset once and written; the second paints each
+ * document on its own (libharu, with a stand-in for each font) and copies its objects
+ * into the combined file (pdfcat.c), the stand-ins replaced by the shared fonts. */
+
+typedef struct {
+    unsigned pages, outline, first, last, first_page;
+    size_t count;
+    char *title;
+} S_Part;
+
+struct NbPdfCombined {
+    NbPdfPainter *p;
+    NbFonts *fonts;
+    S_Face *faces;
+    size_t nfaces;
+    NbCat *cat;
+    unsigned *font_num;   /* per face: the shared Type0 font's number in the combined file */
+    unsigned pages, info; /* the page tree's root; the first document's information */
+    S_Part *parts;
+    size_t nparts, cap, npages;
+};
+
+NbPdfCombined *nb_pdf_combined_new(NbOut *out)
+{
+    NbPdfCombined *c = nb_xcalloc(1, sizeof *c);
+    c->p = nb_pdf_painter_new();
+    c->cat = nb_cat_new(out);
+    return c;
+}
+
+void nb_pdf_combined_free(NbPdfCombined *c)
+{
+    if (!c) return;
+    nb_pdf_painter_free(c->p);
+    S_faces_free(c->faces, c->nfaces);
+    nb_cat_free(c->cat);
+    free(c->font_num);
+    for (size_t i = 0; i < c->nparts; i++) free(c->parts[i].title);
+    free(c->parts);
+    free(c);
+}
+
+int nb_pdf_combined_collect(NbPdfCombined *c, const NbDoc *doc)
+{
+    if (!c->fonts) {
+        c->fonts = doc->fonts;
+        c->nfaces = nb_fonts_count(doc->fonts);
+        c->faces = nb_xcalloc(c->nfaces ? c->nfaces : 1, sizeof *c->faces);
+    }
+    if (doc->fonts != c->fonts) return 0;
+    S_collect(doc, c->faces);
+    return 1;
+}
+
+/* A message for a combined PDF that cannot be made. */
+static int S_cat_failed(NbDiag *diag, const char *what, char *err)
+{
+    nb_diag_add(diag, NB_ERROR, (NbMark){"nianbao", 0, 0}, "cannot make the combined PDF: %s: %s",
+                what, err ? err : "?");
+    free(err);
+    return 0;
+}
+
+int nb_pdf_combined_start(NbPdfCombined *c, NbDiag *diag)
+{
+    size_t errors = diag->errors;
+    c->pages = nb_cat_reserve(c->cat);
+    c->font_num = nb_xcalloc(c->nfaces ? c->nfaces : 1, sizeof *c->font_num);
+    if (!c->fonts) return 1;
+    char *pdf = NULL, *err = NULL;
+    size_t len = 0;
+    if (!S_begin(c->p)) return S_failed(c->p, diag, errors);
+    if (!S_embed_all(c->p, c->fonts, c->faces, c->nfaces, diag) || c->p->err.error ||
+        !S_save(c->p->pdf, &pdf, &len))
+        return S_failed(c->p, diag, errors);
+    NbCatImport how = {NULL, 0, 0, 0};
+    NbCatPart part;
+    int ok = nb_cat_import(c->cat, pdf, len, &how, &part, &err);
+    free(pdf);
+    if (!ok) return S_cat_failed(diag, "the fonts", err);
+    for (size_t i = 0; i < c->nfaces; i++)
+        if (c->faces[i].ncids) c->font_num[i] = nb_cat_mapped(c->cat, S_obj_num(c->faces[i].font));
+    return 1;
+}
+
+int nb_pdf_combined_add(NbPdfCombined *c, const NbDoc *doc, NbDiag *diag)
+{
+    NbMark here = {doc->author ? doc->author : "nianbao", 0, 0};
+    size_t errors = diag->errors;
+    if (doc->fonts != c->fonts) {
+        nb_diag_add(diag, NB_ERROR, here, "a font file changed while the combined PDF was made; "
+                                          "run the batch again");
+        return 0;
+    }
+    /* every character it draws was gathered by the first pass (unless the file changed) */
+    for (size_t pg = 0; pg < doc->npages; pg++)
+        for (size_t i = 0; i < doc->pages[pg].n; i++) {
+            const NbItem *it = &doc->pages[pg].items[i];
+            if (it->kind != NB_IT_TEXT) continue;
+            const char *q = it->text, *end = q + strlen(q);
+            while (q < end) {
+                uint32_t cp = nb_utf8_next(&q, end);
+                if (cp < S_CODEPOINTS && !c->faces[it->face].cid[cp]) {
+                    nb_diag_add(diag, NB_ERROR, here, "this report changed while the combined "
+                                                      "PDF was made; run the batch again");
+                    return 0;
+                }
+            }
+        }
+    if (!S_begin(c->p)) return S_failed(c->p, diag, errors);
+    NbCatSub *subs = nb_xcalloc(c->nfaces ? c->nfaces : 1, sizeof *subs);
+    size_t nsubs = 0;
+    for (size_t i = 0; i < c->nfaces; i++) {
+        if (!c->faces[i].ncids) continue;
+        c->faces[i].font = S_dict(c->p->pdf, "Font"); /* a stand-in, not copied */
+        if (!c->faces[i].font) {
+            free(subs);
+            return S_failed(c->p, diag, errors);
+        }
+        subs[nsubs++] = (NbCatSub){S_obj_num(c->faces[i].font), c->font_num[i]};
+    }
+    char *pdf = NULL, *err = NULL;
+    size_t len = 0;
+    int ok = S_paint_doc(c->p, doc, c->faces) && !c->p->err.error && S_save(c->p->pdf, &pdf, &len);
+    if (!ok) {
+        free(subs);
+        return S_failed(c->p, diag, errors);
+    }
+    NbCatImport how = {subs, nsubs, c->pages, c->nparts == 0};
+    NbCatPart part;
+    ok = nb_cat_import(c->cat, pdf, len, &how, &part, &err);
+    free(pdf);
+    free(subs);
+    if (!ok) return S_cat_failed(diag, doc->author ? doc->author : "a report", err);
+    if (!c->nparts) c->info = part.info;
+    nb_grow(&c->parts, &c->cap, c->nparts + 1, sizeof *c->parts);
+    c->parts[c->nparts++] = (S_Part){part.pages, part.outline, part.outline_first, part.outline_last,
+                                     part.first_page, part.outline_count,
+                                     nb_xstrdup(doc->author ? doc->author : "")};
+    c->npages += part.npages;
+    return 1;
+}
+
+/* A text string: UTF-16BE in hex, with its byte order mark. */
+static void S_text_string(NbBuf *b, const char *s)
+{
+    const char *end = s + strlen(s);
+    char h[5] = {0};
+    nb_buf_puts(b, "<FEFF");
+    while (s < end) {
+        uint32_t cp = nb_utf8_next(&s, end);
+        if (cp > 0xFFFF) {
+            S_hex4(h, 0xD800 + ((cp - 0x10000) >> 10)), nb_buf_add(b, h, 4);
+            cp = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+        }
+        S_hex4(h, cp), nb_buf_add(b, h, 4);
+    }
+    nb_buf_puts(b, ">");
+}
+
+int nb_pdf_combined_end(NbPdfCombined *c, size_t *pages, NbDiag *diag)
+{
+    NbBuf b = {0};
+    unsigned outlines = nb_cat_reserve(c->cat), catalog = nb_cat_reserve(c->cat);
+    for (size_t i = 0; i < c->nparts; i++)
+        if (!c->parts[i].outline) c->parts[i].outline = nb_cat_reserve(c->cat);
+    int ok = 1;
+    /* each document under its agency, closed */
+    for (size_t i = 0; ok && i < c->nparts; i++) {
+        const S_Part *pt = &c->parts[i];
+        b.len = 0;
+        nb_buf_puts(&b, "<<\n/Title ");
+        S_text_string(&b, pt->title);
+        nb_buf_printf(&b, "\n/Parent %u 0 R\n", outlines);
+        if (i) nb_buf_printf(&b, "/Prev %u 0 R\n", c->parts[i - 1].outline);
+        if (i + 1 < c->nparts) nb_buf_printf(&b, "/Next %u 0 R\n", c->parts[i + 1].outline);
+        if (pt->first && pt->last)
+            nb_buf_printf(&b, "/First %u 0 R\n/Last %u 0 R\n/Count -%zu\n", pt->first, pt->last, pt->count);
+        if (pt->first_page) nb_buf_printf(&b, "/Dest [ %u 0 R /Fit ]\n", pt->first_page);
+        nb_buf_puts(&b, ">>");
+        ok = nb_cat_object(c->cat, pt->outline, b.s, b.len);
+    }
+    b.len = 0;
+    nb_buf_puts(&b, "<<\n/Type /Outlines\n");
+    if (c->nparts)
+        nb_buf_printf(&b, "/First %u 0 R\n/Last %u 0 R\n/Count %zu\n", c->parts[0].outline,
+                      c->parts[c->nparts - 1].outline, c->nparts);
+    nb_buf_puts(&b, ">>");
+    ok = ok && nb_cat_object(c->cat, outlines, b.s, b.len);
+    b.len = 0;
+    nb_buf_puts(&b, "<<\n/Type /Pages\n/Kids [");
+    for (size_t i = 0; i < c->nparts; i++) nb_buf_printf(&b, " %u 0 R", c->parts[i].pages);
+    nb_buf_printf(&b, " ]\n/Count %zu\n>>", c->npages);
+    ok = ok && nb_cat_object(c->cat, c->pages, b.s, b.len);
+    b.len = 0;
+    nb_buf_printf(&b, "<<\n/Type /Catalog\n/Pages %u 0 R\n/Outlines %u 0 R\n/PageMode /UseOutlines\n",
+                  c->pages, outlines);
+    if (nb_cat_version(c->cat) > '4') nb_buf_printf(&b, "/Version /1.%c\n", nb_cat_version(c->cat));
+    nb_buf_puts(&b, ">>");
+    ok = ok && nb_cat_object(c->cat, catalog, b.s, b.len);
+    nb_buf_free(&b);
+    const char *err = "cannot write";
+    if (!ok || !nb_cat_finish(c->cat, catalog, c->info, &err)) {
+        nb_diag_add(diag, NB_ERROR, (NbMark){"nianbao", 0, 0}, "cannot make the combined PDF: %s", err);
+        return 0;
+    }
+    *pages = c->npages;
+    return 1;
 }

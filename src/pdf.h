@@ -12,9 +12,20 @@ typedef struct NbPdfPainter NbPdfPainter;
 NbPdfPainter *nb_pdf_painter_new(void);
 void nb_pdf_painter_free(NbPdfPainter *p);
 
-/* Paint documents (which share one NbFonts) into one PDF; on success out and len hold it
- * (caller frees). Several documents: one after another, the outline grouped by each. */
-int nb_pdf_paint(NbPdfPainter *p, const NbDoc *const *docs, size_t ndocs, char **out, size_t *len,
-                 NbDiag *diag);
+/* Paint a document into a PDF; on success out and len hold it (caller frees). */
+int nb_pdf_paint(NbPdfPainter *p, const NbDoc *doc, char **out, size_t *len, NbDiag *diag);
+
+/* One PDF of many documents (of one NbFonts), written to out as it is made, in two passes
+ * over them so that its memory does not grow with their number: collect each document (0
+ * when its fonts are not the others'), start (the fonts, subset once for all, are
+ * written), add each again in the same order (its pages, under its agency in the outline),
+ * end (0 on failure, with diagnostics). The caller commits or aborts out. */
+typedef struct NbPdfCombined NbPdfCombined;
+NbPdfCombined *nb_pdf_combined_new(NbOut *out);
+int nb_pdf_combined_collect(NbPdfCombined *c, const NbDoc *doc);
+int nb_pdf_combined_start(NbPdfCombined *c, NbDiag *diag);
+int nb_pdf_combined_add(NbPdfCombined *c, const NbDoc *doc, NbDiag *diag);
+int nb_pdf_combined_end(NbPdfCombined *c, size_t *pages, NbDiag *diag);
+void nb_pdf_combined_free(NbPdfCombined *c);
 
 #endif

@@ -344,45 +344,150 @@ static int S_write_all(int fd, const char *data, size_t len, const char **err)
     return 1;
 }
 
-int nb_write_atomic(const char *path, const char *data, size_t len, const char **err)
+/* The file a chain of symbolic links ends at (which need not exist yet), allocated; NULL
+ * with *err set for a loop. */
+static char *S_link_target(const char *path, const char **err)
 {
-    if (strcmp(path, "-") == 0) return S_write_all(1, data, len, err); /* standard output */
+    char *cur = nb_xstrdup(path);
+    for (int depth = 0; depth < 40; depth++) {
+        struct stat st;
+        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode)) return cur;
+        char buf[4096];
+        ssize_t n = readlink(cur, buf, sizeof buf - 1);
+        if (n < 0) {
+            *err = strerror(errno);
+            free(cur);
+            return NULL;
+        }
+        buf[n] = 0;
+        const char *slash = strrchr(cur, '/');
+        char *next = buf[0] == '/' || !slash ? nb_xstrdup(buf)
+                                             : nb_xasprintf("%.*s/%s", (int)(slash - cur), cur, buf);
+        free(cur);
+        cur = next;
+    }
+    *err = strerror(ELOOP);
+    free(cur);
+    return NULL;
+}
+
+/* An output being written: to a temporary file beside it (renamed into place by commit), or
+ * straight to a pipe, a device or standard output; buffered. */
+struct NbOut {
+    int fd, slot;
+    char *tmp, *path; /* tmp: NULL when written straight through */
+    char buf[1 << 16];
+    size_t used, total;
+    int failed;
+    const char *err;
+};
+
+NbOut *nb_out_open(const char *path, const char **err)
+{
+    NbOut *o = nb_xcalloc(1, sizeof *o);
+    o->slot = -1;
+    if (strcmp(path, "-") == 0) { /* standard output */
+        o->fd = 1;
+        return o;
+    }
     /* a device or a pipe (/dev/stdout, /dev/full) is written to, never replaced */
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-        int fd = open(path, O_WRONLY);
-        if (fd < 0) {
+        o->fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (o->fd < 0) {
             *err = strerror(errno);
-            return 0;
+            free(o);
+            return NULL;
         }
-        int ok = S_write_all(fd, data, len, err);
-        if (close(fd) != 0 && ok) *err = strerror(errno), ok = 0;
-        return ok;
+        o->path = nb_xstrdup(path);
+        return o;
     }
-    /* a symbolic link stays: the file it names is replaced, beside itself */
+    /* a symbolic link stays: the file it names is written (made if need be), beside itself */
     if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-        char *target = realpath(path, NULL);
-        int ok = 0;
-        if (target) ok = nb_write_atomic(target, data, len, err);
-        else *err = strerror(errno);
+        free(o);
+        char *target = S_link_target(path, err);
+        NbOut *t = target ? nb_out_open(target, err) : NULL;
         free(target);
-        return ok;
+        return t;
     }
-    char *tmp = NULL;
-    int fd = S_open_temp(path, &tmp);
-    if (fd < 0) {
+    o->fd = S_open_temp(path, &o->tmp);
+    if (o->fd < 0) {
         *err = strerror(errno);
+        free(o);
+        return NULL;
+    }
+    o->slot = S_slot_claim(o->tmp);
+    o->path = nb_xstrdup(path);
+    return o;
+}
+
+static int S_out_flush(NbOut *o)
+{
+    if (!o->failed && o->used && !S_write_all(o->fd, o->buf, o->used, &o->err)) o->failed = 1;
+    o->used = 0;
+    return !o->failed;
+}
+
+int nb_out_write(NbOut *o, const void *data, size_t len)
+{
+    o->total += len;
+    if (o->used + len > sizeof o->buf && !S_out_flush(o)) return 0;
+    if (len >= sizeof o->buf) {
+        if (!S_write_all(o->fd, data, len, &o->err)) o->failed = 1;
+        return !o->failed;
+    }
+    memcpy(o->buf + o->used, data, len);
+    o->used += len;
+    return !o->failed;
+}
+
+size_t nb_out_size(const NbOut *o)
+{
+    return o->total;
+}
+
+static void S_out_free(NbOut *o)
+{
+    if (o->fd > 2) close(o->fd);
+    if (o->tmp) unlink(o->tmp);
+    S_slot_release(o->slot);
+    free(o->tmp);
+    free(o->path);
+    free(o);
+}
+
+int nb_out_commit(NbOut *o, const char **err)
+{
+    int ok = S_out_flush(o);
+    if (!ok) *err = o->err;
+    if (ok && o->tmp && fsync(o->fd) != 0 && errno != EINVAL) *err = strerror(errno), ok = 0;
+    if (o->fd > 2) {
+        if (close(o->fd) != 0 && ok) *err = strerror(errno), ok = 0;
+        o->fd = -1;
+    }
+    if (ok && o->tmp) {
+        if (rename(o->tmp, o->path) != 0) *err = strerror(errno), ok = 0;
+        else free(o->tmp), o->tmp = NULL;
+    }
+    S_out_free(o);
+    return ok;
+}
+
+void nb_out_abort(NbOut *o)
+{
+    if (o) S_out_free(o);
+}
+
+int nb_write_atomic(const char *path, const char *data, size_t len, const char **err)
+{
+    NbOut *o = nb_out_open(path, err);
+    if (!o) return 0;
+    if (!nb_out_write(o, data, len)) {
+        *err = o->err;
+        nb_out_abort(o);
         return 0;
     }
-    int slot = S_slot_claim(tmp);
-    int ok = S_write_all(fd, data, len, err);
-    if (ok && fsync(fd) != 0 && errno != EINVAL) *err = strerror(errno), ok = 0;
-    if (close(fd) != 0 && ok) *err = strerror(errno), ok = 0;
-    if (ok && rename(tmp, path) != 0) *err = strerror(errno), ok = 0;
-    if (!ok) unlink(tmp);
-    S_slot_release(slot);
-    free(tmp);
-    return ok;
+    return nb_out_commit(o, err);
 }
 
 int nb_fail(char **err, const char *fmt, ...)

@@ -81,6 +81,16 @@ char *nb_expand(const char *tmpl, const char *const *names, const char *const *v
 /* Write data to path through a temporary file in the same folder, renamed into place
  * only when complete; returns 0 with *err set (static or strerror text) on failure. */
 int nb_write_atomic(const char *path, const char *data, size_t len, const char **err);
+/* The same, for output made piece by piece: open (NULL with *err set), write (0 once a
+ * write failed: the error is given by commit), then commit (renames into place; 0 with
+ * *err set) or abort (removes the temporary file). A pipe, a device or "-" is written
+ * straight through. */
+typedef struct NbOut NbOut;
+NbOut *nb_out_open(const char *path, const char **err);
+int nb_out_write(NbOut *o, const void *data, size_t len);
+size_t nb_out_size(const NbOut *o);
+int nb_out_commit(NbOut *o, const char **err);
+void nb_out_abort(NbOut *o);
 /* Have SIGINT, SIGTERM, SIGHUP and SIGQUIT remove the temporary files nb_write_atomic is
  * writing before they end the process (as they would have). Call once, from main. */
 void nb_write_atomic_signals(void);

@@ -21,7 +21,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TIMEOUT = 900  # seconds for one test program
 
 # the longest first, so that two cores finish together
-SLOW_FIRST = ['test_official', 'test_typeset', 'test_batch', 'test_paragraphs', 'test_e2e']
+SLOW_FIRST = ['test_official', 'test_typeset', 'test_batch', 'test_combine', 'test_paragraphs', 'test_e2e']
 # the longest files run as two processes, split by the words that select their tests
 SHARDS = {'test_official': [['SignatureNeverAlone'], ['-SignatureNeverAlone']],
           'test_typeset': [['AtEveryRow'], ['-AtEveryRow']]}
