@@ -214,21 +214,6 @@ static void S_finish(S_Items *it, S_Progress *p, const S_Rec *rec, const char *m
     S_progress(p, ml > 0);
 }
 
-/* Run the items over `workers` processes (in this process when one). */
-/* Every report in this process, one after another (-j 1). */
-static void S_run_serial(const NbBatchOpts *o, S_Items *it, S_Progress *p)
-{
-    NbWorker *w = nb_worker_new(&o->job);
-    for (size_t i = 0; i < it->n && !nb_signal_caught(); i++) {
-        S_Rec rec;
-        char *msg;
-        S_run_one(w, &it->items[i], (uint32_t)i, o->quiet, &rec, &msg);
-        S_finish(it, p, &rec, msg, strlen(msg));
-        free(msg);
-    }
-    nb_worker_free(w);
-}
-
 /* Take the whole results out of a worker's buffer, keeping a partial one for later. */
 static void S_take_results(S_Items *it, S_Progress *p, NbBuf *buf)
 {
@@ -366,16 +351,12 @@ static int S_round(const NbBatchOpts *o, S_Items *it, int workers, S_Progress *p
     return lost;
 }
 
-/* Every report through `workers` worker processes. Reports left without a result because
+/* Every report through `workers` worker processes (one with -j 1: a fault in it, a font
+ * file truncated under its mapping, then costs one report, not the batch). Reports left without a result because
  * a worker died go through fresh workers once more (the fonts opened anew); a signal stops
  * the batch, the reports not done marked interrupted. */
 static int S_run(const NbBatchOpts *o, S_Items *it, int workers, S_Progress *p)
 {
-    if (workers <= 1) {
-        S_run_serial(o, it, p);
-        S_unfinished(it, nb_signal_caught());
-        return !nb_signal_caught();
-    }
     uint32_t *order = nb_xcalloc(it->n ? it->n : 1, sizeof *order);
     size_t n = 0;
     for (size_t i = 0; i < it->n; i++) order[n++] = (uint32_t)i;
@@ -629,6 +610,41 @@ static size_t S_report_end(const NbBatchOpts *o, const S_Items *it, double secs)
     return failed;
 }
 
+/* What comes after the reports (the 汇总, the combined PDF) made in a process of its own, so
+ * that a fault there (a font truncated under it) costs that output, not the batch: its
+ * messages are printed by it. 1 when it was made. */
+static int S_apart(int (*make)(const NbBatchOpts *, const S_Items *, NbDiag *),
+                   const NbBatchOpts *o, const S_Items *it, const char *out, NbDiag *diag)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) return make(o, it, diag); /* cannot fork: here, then */
+    if (pid == 0) {
+        nb_signals_defer(0); /* a signal stops it at once, its temporary file removed */
+        NbDiag d = {0};
+        int ok = make(o, it, &d);
+        nb_diag_print_some(&d, stderr, o->quiet);
+        fflush(NULL);
+        _exit(ok ? 0 : 1);
+    }
+    int st = 0, sent = 0;
+    while (waitpid(pid, &st, 0) < 0) {
+        if (errno != EINTR) return 0;
+        if (nb_signal_caught() && !sent) kill(pid, nb_signal_caught()), sent = 1;
+    }
+    if (WIFEXITED(st)) return WEXITSTATUS(st) == 0;
+    char *dir = nb_xstrdup(out), *slash = strrchr(dir, '/');
+    if (slash) *slash = 0;
+    S_clean_temps(slash ? (*dir ? dir : "/") : ".", pid);
+    free(dir);
+    if (!nb_signal_caught())
+        nb_diag_add(diag, NB_ERROR, (NbMark){out, 0, 0},
+                    "not made: the process making it was stopped by a fault (%s), as when a font "
+                    "file is replaced or truncated while nianbao runs; run the batch again",
+                    strsignal(WTERMSIG(st)));
+    return 0;
+}
+
 int nb_batch(const NbBatchOpts *o)
 {
     nb_signals_defer(1); /* an interrupted batch still writes the manifest of what it did */
@@ -654,8 +670,12 @@ int nb_batch(const NbBatchOpts *o)
         if (S_report_end(o, &it, S_now() - p.start) && status == 0) status = 1;
         NbDiag after = {0};
         if (o->manifest && !S_manifest(o->manifest, &it, &after)) status = 3;
-        if (o->summary && !S_summary(o, &it, &after) && !status) status = 1;
-        if (o->combine && !S_combine(o, &it, &after) && !status) status = 1;
+        if (o->summary && !nb_signal_caught() && !S_apart(S_summary, o, &it, o->summary, &after) &&
+            !status)
+            status = 1;
+        if (o->combine && !nb_signal_caught() && !S_apart(S_combine, o, &it, o->combine, &after) &&
+            !status)
+            status = 1;
         nb_diag_print_some(&after, stderr, o->quiet);
         nb_diag_free(&after);
     }

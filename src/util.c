@@ -270,7 +270,9 @@ static void S_on_signal(int sig)
 {
     for (int i = 0; i < S_SLOTS; i++)
         if (atomic_load(&S_slot_state[i]) == 2) unlink(S_slot_path[i]);
-    if (S_defer) { /* the caller finishes its bookkeeping, then nb_signal_reraise */
+    /* a fault (a font file truncated under its mapping) cannot be deferred: returning would
+     * fault again */
+    if (S_defer && sig != SIGBUS) { /* the caller finishes its bookkeeping, then nb_signal_reraise */
         S_caught = sig;
         return;
     }
@@ -297,7 +299,7 @@ void nb_signal_reraise(void)
 
 void nb_write_atomic_signals(void)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGBUS};
     for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
         struct sigaction sa, old;
         memset(&sa, 0, sizeof sa);

@@ -91,8 +91,8 @@ int nb_out_write(NbOut *o, const void *data, size_t len);
 size_t nb_out_size(const NbOut *o);
 int nb_out_commit(NbOut *o, const char **err);
 void nb_out_abort(NbOut *o);
-/* Have SIGINT, SIGTERM, SIGHUP and SIGQUIT remove the temporary files nb_write_atomic is
- * writing before they end the process (as they would have). Call once, from main. */
+/* Have SIGINT, SIGTERM, SIGHUP and SIGQUIT (and SIGBUS, a fault) remove the temporary files
+ * being written before they end the process (as they would have). Call once, from main. */
 void nb_write_atomic_signals(void);
 /* With defer on, such a signal only removes the temporary files and is noted: the caller
  * (a batch) stops at the next report, writes what it must, and calls nb_signal_reraise,

@@ -156,6 +156,27 @@ class Streaming(unittest.TestCase):
         with open(manifest, encoding='utf-8') as f:
             self.assertEqual(len(f.read().splitlines()), 121)
 
+    def test_a_fault_while_combining_costs_only_the_combined_pdf(self):
+        # the combined PDF is made by a process of its own: a SIGBUS there (a font file
+        # truncated under its mapping) leaves the batch standing, with a message
+        d = reports('combine-many', 120)
+        where = os.path.join(workdir(), 'cbus')
+        shutil.rmtree(where, ignore_errors=True)
+        os.makedirs(where)
+        combined, manifest = os.path.join(where, 'all.pdf'), os.path.join(where, 'list.csv')
+        proc = subprocess.Popen([program(), 'batch', d, '-o', os.path.join(where, 'out'), '-j', '2',
+                                 '-q', '--manifest', manifest, '--combine', combined],
+                                stderr=subprocess.PIPE, cwd=REPO)
+        deadline, temp = time.time() + WAIT, None
+        while time.time() < deadline and not temp:
+            temp = next((f for f in os.listdir(where) if f.startswith('all.pdf.')), None)
+            time.sleep(0.005)
+        os.kill(int(temp.split('.')[2]), signal.SIGBUS)  # all.pdf.<pid>.<n>.tmp
+        err = proc.communicate(timeout=WAIT)[1].decode()
+        self.assertEqual(proc.returncode, 1, err)
+        self.assertIn('all.pdf: error: not made: the process making it was stopped by a fault', err)
+        self.assertEqual(sorted(os.listdir(where)), ['list.csv', 'out'])
+
     def test_a_report_changed_in_between_fails_it_and_leaves_nothing(self):
         # a report of another layout cannot join: refused by its name, nothing written
         d = os.path.join(workdir(), 'cmix')

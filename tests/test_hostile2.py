@@ -235,8 +235,13 @@ class FontTruncatedDuringABatch(unittest.TestCase):
     its report, and the batch ends with a manifest of every report."""
 
     def test_batch_goes_on(self):
+        for jobs in ('2', '1'):  # -j 1 too: its one worker is a process of its own
+            with self.subTest(jobs=jobs):
+                self.run_truncated(jobs)
+
+    def run_truncated(self, jobs):
         import yaml
-        d = folder('font-change')
+        d = folder(f'font-change-{jobs}')
         fonts = os.path.join(d, 'fonts')
         os.makedirs(fonts)
         found = subprocess.run(['fc-match', '-f', '%{file}', 'FandolKai'], capture_output=True,
@@ -266,8 +271,9 @@ class FontTruncatedDuringABatch(unittest.TestCase):
             shutil.copy(SAMPLE, os.path.join(inputs, f'r{i:02}.yaml'))
         out, manifest = os.path.join(d, 'out'), os.path.join(d, 'm.csv')
         env = dict(os.environ, FONTCONFIG_FILE=conf)
-        proc = subprocess.Popen([program(), 'batch', inputs, '-o', out, '-j', '2', '--layout', lpath,
-                                 '--manifest', manifest], stderr=subprocess.PIPE, cwd=REPO, env=env)
+        proc = subprocess.Popen([program(), 'batch', inputs, '-o', out, '-j', jobs, '--layout', lpath,
+                                 '--manifest', manifest, '--combine', os.path.join(d, 'all.pdf')],
+                                stderr=subprocess.PIPE, cwd=REPO, env=env)
         deadline = time.time() + WAIT
         while time.time() < deadline and not (os.path.isdir(out) and len(os.listdir(out)) >= 6):
             time.sleep(0.01)
@@ -278,6 +284,7 @@ class FontTruncatedDuringABatch(unittest.TestCase):
             rows = f.read().splitlines()
         self.assertEqual(len(rows), 61, 'the manifest lists every report')
         self.assertFalse([f for f in os.listdir(out) if f.endswith('.tmp')])
+        self.assertFalse([f for f in os.listdir(d) if f.endswith('.tmp')])
         # said by a worker that saw the change, or by one started after a worker faulted
         self.assertTrue('this font file changed while nianbao ran' in err or
                         ("font 'FandolKai'" in err and 'cannot be used' in err), err[-1500:])
