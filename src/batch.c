@@ -419,7 +419,8 @@ static int S_manifest(const char *path, const S_Items *it, NbDiag *diag)
 /* ------------------------------------------------------------------ the 汇总 report */
 
 /* A report (YAML) whose every table is the sum of the given reports', listing them. */
-static char *S_summary_yaml(const NbLayout *l, NbReport **reps, size_t n, const char *agency)
+static char *S_summary_yaml(const NbLayout *l, NbReport **reps, size_t n, const char *agency,
+                            const char **overflow)
 {
     NbBuf b = {0};
     nb_buf_puts(&b, "agency: \"");
@@ -448,10 +449,17 @@ static char *S_summary_yaml(const NbLayout *l, NbReport **reps, size_t n, const 
         nb_layout_row_key(&b, prev, f->path);
         nb_buf_puts(&b, "[");
         for (int k = 0; k < f->count; k++) {
-            double s = 0;
-            for (size_t i = 0; i < n; i++) s += reps[i]->rows[fi].vals[k].v;
+            /* exactly, with the places of the most precise report: 100 × 12.35 is 1235.00 */
+            NbDec s = {0, 0};
+            for (size_t i = 0; i < n && s.places >= 0; i++)
+                if (!nb_dec_add(&s, reps[i]->rows[fi].vals[k].dec)) s.places = -1;
+            if (s.places < 0) {
+                *overflow = f->label;
+                nb_buf_free(&b);
+                return NULL;
+            }
             NbValue v;
-            nb_value_set(&v, s);
+            nb_value_set_dec(&v, s);
             nb_buf_printf(&b, "%s%s", k ? ", " : "", v.text);
         }
         nb_buf_puts(&b, "]\n");
@@ -493,16 +501,22 @@ static int S_summary(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
     }
     if (ok) {
         /* the summed data is kept beside the PDF: `nianbao render` makes the same PDF of it */
-        char *yaml = S_summary_yaml(l, reps, n, o->agency);
+        const char *overflow = NULL;
+        char *yaml = S_summary_yaml(l, reps, n, o->agency, &overflow);
+        if (!yaml) {
+            nb_diag_add(diag, NB_ERROR, (NbMark){o->summary, 0, 0},
+                        "%s summed over the reports is too large to hold exactly", overflow);
+            ok = 0;
+        }
         size_t len = strlen(o->summary);
         char *ypath = len > 4 && strcmp(o->summary + len - 4, ".pdf") == 0
                           ? nb_xasprintf("%.*s.yaml", (int)(len - 4), o->summary)
                           : nb_xasprintf("%s.yaml", o->summary);
         const char *err = NULL;
-        if (!nb_write_atomic(ypath, yaml, strlen(yaml), &err)) {
+        if (yaml && !nb_write_atomic(ypath, yaml, strlen(yaml), &err)) {
             nb_diag_add(diag, NB_ERROR, (NbMark){ypath, 0, 0}, "cannot write: %s", err);
             ok = 0;
-        } else {
+        } else if (yaml) {
             NbJobResult res = nb_worker_run(w, ypath, NULL, 0, o->summary, NULL, diag);
             ok = res.status == NB_JOB_OK;
             if (ok && !o->quiet)

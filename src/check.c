@@ -111,15 +111,16 @@ static void S_total(const NbReport *r, const NbLayout *l, const NbRule *rule, Nb
         const NbField *f = &l->fields[fi];
         const NbRow *row = &r->rows[fi];
         if (!f->total || !row->vals[f->count].given) continue;
-        double s = 0;
-        for (int k = 0; k < f->count; k++) s += row->vals[k].v;
-        if (fabs(s - row->vals[f->count].v) <= 1e-9) continue;
-        NbBuf b = {0};
-        S_value_text(&b, s);
+        NbDec s = {0, 0};
+        int held = 1; /* exactly, decimals too */
+        for (int k = 0; k < f->count; k++) held = held && nb_dec_add(&s, row->vals[k].dec);
+        if (!held || row->vals[f->count].dec.places < 0 || nb_dec_cmp(s, row->vals[f->count].dec) == 0)
+            continue; /* a figure too long to hold is the range rule's */
+        NbValue sum;
+        nb_value_set_dec(&sum, s);
         nb_diag_add(diag, NB_ERROR, row->vals[f->count].mark,
                     "%s %s: %s is given as %s but the columns sum to %s (%s)", S_section(l, fi),
-                    f->label, S_column(l, fi, f->count), row->vals[f->count].text, b.s, rule->id);
-        nb_buf_free(&b);
+                    f->label, S_column(l, fi, f->count), row->vals[f->count].text, sum.text, rule->id);
     }
 }
 

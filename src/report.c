@@ -21,12 +21,77 @@ static const char *const S_meta_keys[] = {"layout", "agency", "year", "title", "
 void nb_value_set(NbValue *v, double x)
 {
     v->v = x;
-    if (x == floor(x)) snprintf(v->text, sizeof v->text, "%.0f", x);
-    else {
-        snprintf(v->text, sizeof v->text, "%.4f", x);
-        char *e = v->text + strlen(v->text) - 1; /* trim trailing zeros */
-        while (*e == '0') *e-- = 0;
+    snprintf(v->text, sizeof v->text, "%.0f", x);
+    v->dec = fabs(x) < 1e18 ? (NbDec){(int64_t)x, 0} : (NbDec){0, -1};
+}
+
+static const int64_t S_pow10[19] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+                                    100000000, 1000000000, 10000000000, 100000000000,
+                                    1000000000000, 10000000000000, 100000000000000,
+                                    1000000000000000, 10000000000000000, 100000000000000000,
+                                    1000000000000000000};
+
+void nb_value_set_dec(NbValue *v, NbDec d)
+{
+    v->dec = d;
+    if (d.places < 0 || d.places > 18) {
+        v->v = 0, snprintf(v->text, sizeof v->text, "?");
+        return;
     }
+    uint64_t u = d.units < 0 ? 0 - (uint64_t)d.units : (uint64_t)d.units;
+    uint64_t p = (uint64_t)S_pow10[d.places];
+    v->v = (double)d.units / (double)p;
+    if (d.places) snprintf(v->text, sizeof v->text, "%s%llu.%0*llu", d.units < 0 ? "-" : "",
+                           (unsigned long long)(u / p), d.places, (unsigned long long)(u % p));
+    else snprintf(v->text, sizeof v->text, "%s%llu", d.units < 0 ? "-" : "", (unsigned long long)u);
+}
+
+/* x as a count of 10^-places, places >= x.places; 0 on overflow. */
+static int S_dec_scale(NbDec x, int places, int64_t *out)
+{
+    return !__builtin_mul_overflow(x.units, S_pow10[places - x.places], out);
+}
+
+int nb_dec_add(NbDec *acc, NbDec x)
+{
+    if (acc->places < 0 || x.places < 0) return 0;
+    int places = acc->places > x.places ? acc->places : x.places;
+    int64_t a, b, s;
+    if (!S_dec_scale(*acc, places, &a) || !S_dec_scale(x, places, &b) || __builtin_add_overflow(a, b, &s))
+        return 0;
+    *acc = (NbDec){s, places};
+    return 1;
+}
+
+int nb_dec_cmp(NbDec a, NbDec b)
+{
+    int places = a.places > b.places ? a.places : b.places;
+    int64_t x, y;
+    if (!S_dec_scale(a, places, &x) || !S_dec_scale(b, places, &y)) { /* too large to align */
+        long double p = (long double)a.units / S_pow10[a.places], q = (long double)b.units / S_pow10[b.places];
+        return p < q ? -1 : p > q;
+    }
+    return x < y ? -1 : x > y;
+}
+
+/* A plain decimal's exact value: its digits as units, those after the point as places. */
+static NbDec S_dec_parse(const char *s)
+{
+    int neg = *s == '-';
+    uint64_t u = 0;
+    int digits = 0, places = -1;
+    for (const char *p = s + neg; *p; p++) {
+        if (*p == '.') {
+            places = 0;
+            continue;
+        }
+        if (u == 0 && *p == '0' && places < 0) continue; /* leading zeros are no digits */
+        if (++digits > 18) return (NbDec){0, -1};
+        u = u * 10 + (uint64_t)(*p - '0');
+        if (places >= 0) places++;
+    }
+    if (places < 0) places = 0;
+    return (NbDec){neg ? -(int64_t)u : (int64_t)u, places};
 }
 
 const char *nb_report_layout_id(const NbYDoc *doc)
@@ -76,6 +141,7 @@ static int S_value(S_Ctx *c, const NbYNode *n, const NbField *f, const char *wha
     }
     if (v == 0) v = 0; /* -0 is 0 */
     nb_value_set(out, v);
+    out->dec = S_dec_parse(s);
     /* a decimal as written; a figure too long to print exactly (an error anyway), too */
     if (f->decimal || v != floor(v) || strlen(s) > 15) {
         if (strlen(s) < sizeof out->text) snprintf(out->text, sizeof out->text, "%s", s);
@@ -386,14 +452,16 @@ static void S_complete(S_Ctx *c)
         if (f->computed)
             for (int k = 0; k < f->count; k++) {
                 if (row->vals[k].given) continue;
-                double s = 0;
-                for (size_t j = 0; j < f->nsum; j++) s += c->r->rows[f->sum[j]].vals[k].v;
-                nb_value_set(&row->vals[k], s);
+                NbDec s = {0, 0};
+                for (size_t j = 0; j < f->nsum && s.places >= 0; j++)
+                    if (!nb_dec_add(&s, c->r->rows[f->sum[j]].vals[k].dec)) s.places = -1;
+                nb_value_set_dec(&row->vals[k], s);
             }
         if (f->total && !row->vals[f->count].given) {
-            double s = 0;
-            for (int k = 0; k < f->count; k++) s += row->vals[k].v;
-            nb_value_set(&row->vals[f->count], s);
+            NbDec s = {0, 0};
+            for (int k = 0; k < f->count && s.places >= 0; k++)
+                if (!nb_dec_add(&s, row->vals[k].dec)) s.places = -1;
+            nb_value_set_dec(&row->vals[f->count], s);
         }
     }
 }

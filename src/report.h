@@ -2,14 +2,24 @@
 #ifndef NB_REPORT_H
 #define NB_REPORT_H
 
+#include <stdint.h>
+
 #include "image.h"
 #include "layout.h"
 #include "util.h"
 #include "yamltree.h"
 
+/* A decimal held exactly: units / 10^places (12.35 is 1235, 2), never in binary floating
+ * point; places < 0 when the figure has too many digits to hold (18 at most). */
+typedef struct {
+    int64_t units;
+    int places;
+} NbDec;
+
 typedef struct {
     double v;       /* the value as given (the rules check that counts are whole, ≥ 0) */
-    char text[32];  /* as printed */
+    NbDec dec;      /* the same, exactly: for sums and comparisons */
+    char text[48];  /* as printed */
     int given;      /* written in the data (else zero, or computed) */
     NbMark mark;    /* where it is written, or where its row is */
 } NbValue;
@@ -77,7 +87,14 @@ const NbProse *nb_report_prose(const NbReport *r, const char *key);
  * The field's start when not found. */
 NbMark nb_report_locate(const NbSrcText *s, const char *piece, size_t len, int nth);
 
-/* Format a value for print. */
+/* Set a whole value (a count), for print. */
 void nb_value_set(NbValue *v, double x);
+/* Set a value to a decimal, printed with its places (1235.00 for 123500, 2). */
+void nb_value_set_dec(NbValue *v, NbDec d);
+/* acc += x, exactly, with the places of the more precise; 0 when it overflows or either has
+ * too many digits (acc is then left as it was). */
+int nb_dec_add(NbDec *acc, NbDec x);
+/* -1, 0 or 1 as a is less than, equal to or greater than b (both held: places >= 0). */
+int nb_dec_cmp(NbDec a, NbDec b);
 
 #endif

@@ -549,6 +549,49 @@ static void test_samples(void **state)
     nb_diag_free(&d);
 }
 
+/* Decimals are held exactly: digits and places, summed and compared without binary
+ * floating point, printed with the places of the most precise. */
+static void test_exact_decimals(void **state)
+{
+    (void)state;
+    NbDiag d = {0};
+    NbReport *r = S_load("agency: A\nyear: 2023\nactive_disclosure:\n  fees: 0.12345\n", &d);
+    assert_non_null(r);
+    NbDec fee = S_row(r, "active_disclosure.fees")->vals[0].dec;
+    assert_int_equal(fee.units, 12345);
+    assert_int_equal(fee.places, 5);
+    nb_report_free(r);
+    nb_diag_free(&d);
+    NbDec acc = {0, 0}, x = {1235, 2}, tenth = {1, 1};
+    for (int i = 0; i < 100; i++) assert_true(nb_dec_add(&acc, x));
+    NbValue v;
+    nb_value_set_dec(&v, acc);
+    assert_string_equal(v.text, "1235.00");
+    acc = (NbDec){0, 0};
+    for (int i = 0; i < 10; i++) assert_true(nb_dec_add(&acc, tenth));
+    assert_int_equal(nb_dec_cmp(acc, (NbDec){1, 0}), 0);
+    nb_value_set_dec(&v, acc);
+    assert_string_equal(v.text, "1.0");
+    nb_value_set_dec(&v, (NbDec){-5, 3});
+    assert_string_equal(v.text, "-0.005");
+    /* 0.1 + 0.2 is 0.3, which a double is not */
+    acc = (NbDec){1, 1};
+    assert_true(nb_dec_add(&acc, (NbDec){2, 1}));
+    assert_int_equal(nb_dec_cmp(acc, (NbDec){3, 1}), 0);
+    assert_int_equal(nb_dec_cmp((NbDec){3, 1}, (NbDec){31, 2}), -1);
+    /* beyond 18 digits: refused, never wrapped */
+    acc = (NbDec){INT64_MAX - 1, 0};
+    assert_false(nb_dec_add(&acc, (NbDec){2, 0}));
+    assert_int_equal(acc.units, INT64_MAX - 1);
+    acc = (NbDec){1, 0};
+    assert_false(nb_dec_add(&acc, (NbDec){1, -1}));
+    r = S_load("agency: A\nyear: 2023\nactive_disclosure:\n  fees: 1234567890.1234567891\n", &d);
+    assert_non_null(r);
+    assert_true(S_row(r, "active_disclosure.fees")->vals[0].dec.places < 0);
+    nb_report_free(r);
+    nb_diag_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -574,6 +617,7 @@ int main(void)
         cmocka_unit_test(test_tab_indent),
         cmocka_unit_test(test_malformed_yaml),
         cmocka_unit_test(test_samples),
+        cmocka_unit_test(test_exact_decimals),
     };
     return cmocka_run_group_tests(tests, S_setup, S_teardown);
 }

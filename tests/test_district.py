@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""A district's batch and 汇总 (issue: exact sums, no unit counted twice or lost, outputs that
+never collide): money summed exactly (compared here with Python's decimal), each unit once,
+a 汇总 that says what it holds, outputs that cannot replace inputs, exit statuses that tell
+data errors from system failures, a manifest the office can open, a duplex combined PDF.
+
+Run from the repository root:  python3 tests/test_district.py [words of test names]
+"""
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unittest
+from decimal import Decimal
+
+import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_e2e import program, workdir  # noqa: E402
+from test_grid import REPO, run_tests  # noqa: E402
+
+SAMPLE = os.path.join(REPO, 'samples', 'dingdingmen-2023.yaml')
+GEN = os.path.join(REPO, 'bench', 'gen.py')
+WAIT = 300
+
+
+def nb(*args, **kw):
+    return subprocess.run([program(), *args], capture_output=True, text=True, cwd=REPO,
+                          timeout=WAIT, **kw)
+
+
+def folder(name):
+    path = os.path.join(workdir(), name)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
+def unit(i, fee='0', year=2023, agency=None):
+    """The seed report as unit i (its own agency), with the fee given as written."""
+    with open(SAMPLE, encoding='utf-8') as f:
+        text = f.read()
+    agency = agency or f'测试区第{i}街道办事处'
+    text = re.sub(r'(?m)^agency: .*$', f'agency: {agency}', text)
+    text = re.sub(r'(?m)^(  fees: )\S+', rf'\g<1>{fee}', text)
+    if year != 2023:
+        text = text.replace('year: 2023', f'year: {year}').replace('date: 2024-01-20',
+                                                                   f'date: {year + 1}-01-20')
+        text = text.replace('2023年', f'{year}年')
+    return text
+
+
+def write_units(d, n, **kw):
+    for i in range(n):
+        with open(os.path.join(d, f'u{i:03}.yaml'), 'w', encoding='utf-8') as f:
+            f.write(unit(i, **kw))
+
+
+def summary_data(path):
+    """The 汇总's data as written beside its PDF, numbers as the exact text they print."""
+    with open(path, encoding='utf-8') as f:
+        return yaml.load(f, Loader=yaml.BaseLoader)
+
+
+def rows(data, prefix=''):
+    """Every numeric row of a report's data, at any depth: {path: [Decimal …]}."""
+    out = {}
+    for key, val in data.items():
+        if isinstance(val, dict):
+            out.update(rows(val, f'{prefix}{key}.'))
+            continue
+        vals = val if isinstance(val, list) else [val]
+        if prefix and all(isinstance(v, str) and re.fullmatch(r'-?\d+(\.\d+)?', v) for v in vals):
+            out[prefix + key] = [Decimal(v) for v in vals]
+    return out
+
+
+class ExactDecimals(unittest.TestCase):
+
+    def fee_sum(self, name, n, fee):
+        d = folder(name)
+        write_units(d, n, fee=fee)
+        summary = os.path.join(workdir(), f'{name}-汇总.pdf')
+        done = nb('batch', d, '-o', os.path.join(workdir(), f'{name}-out'), '-q', '--summary',
+                  summary, '--agency', '测试区人民政府')
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertTrue(os.path.exists(summary))
+        fees = summary_data(summary[:-4] + '.yaml')['active_disclosure']['fees']
+        return fees[0] if isinstance(fees, list) else fees
+
+    def test_100_times_12_35_is_1235_00(self):
+        self.assertEqual(self.fee_sum('fee1235', 100, '12.35'), '1235.00')
+
+    def test_10_times_0_1_is_1(self):
+        fee = self.fee_sum('fee01', 10, '0.1')
+        self.assertEqual(Decimal(fee), Decimal(1), fee)
+
+    def test_places_kept(self):
+        self.assertEqual(self.fee_sum('fee12345', 1, '0.12345'), '0.12345')
+
+    def test_every_number_is_the_exact_column_sum(self):
+        d = folder('gen30')
+        subprocess.run([sys.executable, GEN, '30', d, '--seed', '11'], check=True,
+                       stdout=subprocess.DEVNULL, timeout=WAIT)
+        summary = os.path.join(workdir(), 'gen30-汇总.pdf')
+        done = nb('batch', d, '-o', os.path.join(workdir(), 'gen30-out'), '-q', '--summary',
+                  summary, '--agency', '测试区人民政府')
+        self.assertEqual(done.returncode, 0, done.stderr)
+        inputs = []
+        for name in sorted(os.listdir(d)):
+            with open(os.path.join(d, name), encoding='utf-8') as f:
+                inputs.append(rows(yaml.load(f, Loader=yaml.BaseLoader)))
+        got = rows(summary_data(summary[:-4] + '.yaml'))
+        self.assertGreater(len(got), 20)
+        for key, vals in got.items():
+            want = [sum((r[key][k] for r in inputs if key in r), Decimal(0)) for k in range(len(vals))]
+            self.assertEqual(vals, want, key)
+        self.assertTrue(any(v != v.to_integral_value() for v in got['active_disclosure.fees']))
+
+
+if __name__ == '__main__':
+    sys.exit(run_tests(sys.modules[__name__]))
