@@ -22,6 +22,8 @@ typedef struct {
     NbJobStatus status;
     size_t pages, bytes;
     char *message;        /* its diagnostics, as printed */
+    char *agency;         /* whose report it is, and of which year (once loaded) */
+    int year;
 } S_Item;
 
 typedef struct {
@@ -29,9 +31,41 @@ typedef struct {
     size_t n, cap;
 } S_Items;
 
+/* A report in a folder: a .yaml or .yml file, but not a hidden file, nor an office
+ * program's lock file (~$name) or backup (~name). */
 static int S_is_report(const char *name)
 {
-    return name[0] != '.' && nb_yaml_ext(name) > 0;
+    return name[0] != '.' && name[0] != '~' && nb_yaml_ext(name) > 0;
+}
+
+/* A file or folder as the system knows it, links resolved. */
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+    size_t index;
+} S_Id;
+
+static int S_id_cmp(const void *a, const void *b)
+{
+    const S_Id *x = a, *y = b;
+    if (x->dev != y->dev) return x->dev < y->dev ? -1 : 1;
+    if (x->ino != y->ino) return x->ino < y->ino ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+typedef struct {
+    S_Id *ids;
+    size_t n, cap;
+} S_Seen;
+
+/* 1 when the folder was walked already (a link to it, or given twice); else noted. */
+static int S_seen(S_Seen *seen, const struct stat *st)
+{
+    for (size_t i = 0; i < seen->n; i++)
+        if (seen->ids[i].dev == st->st_dev && seen->ids[i].ino == st->st_ino) return 1;
+    nb_grow(&seen->ids, &seen->cap, seen->n + 1, sizeof *seen->ids);
+    seen->ids[seen->n++] = (S_Id){st->st_dev, st->st_ino, 0};
+    return 0;
 }
 
 static int S_cmp(const void *a, const void *b)
@@ -46,13 +80,16 @@ static void S_add(S_Items *it, char *input)
     it->items[it->n++].input = input;
 }
 
-/* The reports in a folder and its subfolders, in name order. */
-static void S_walk(S_Items *it, const char *dir, int depth)
+/* The reports in a folder and its subfolders, in name order; a folder met again (through a
+ * link, even one that loops) is not walked again. */
+static int S_walk(S_Items *it, const char *dir, int depth, S_Seen *seen)
 {
+    struct stat dst;
+    if (stat(dir, &dst) != 0 || S_seen(seen, &dst)) return 0;
     DIR *d = opendir(dir);
     if (!d || depth > 16) {
         if (d) closedir(d);
-        return;
+        return 1;
     }
     char **names = NULL;
     size_t n = 0, cap = 0;
@@ -66,12 +103,13 @@ static void S_walk(S_Items *it, const char *dir, int depth)
     for (size_t i = 0; i < n; i++) {
         char *path = nb_xasprintf("%s/%s", dir, names[i]);
         struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) S_walk(it, path, depth + 1), free(path);
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) S_walk(it, path, depth + 1, seen), free(path);
         else if (S_is_report(names[i])) S_add(it, path);
         else free(path);
         free(names[i]);
     }
     free(names);
+    return 1;
 }
 
 /* OUTDIR/<name>.pdf: the input's file name without its folders, so no output can land
@@ -99,12 +137,14 @@ static void S_outputs(S_Items *it, const char *outdir)
 /* ------------------------------------------------------------------ workers */
 
 /* A result travels from a worker to the parent on the worker's own pipe: this record,
- * then its messages, msglen bytes, however long (framed by the length, never cut). */
+ * then its messages, msglen bytes, however long (framed by the length, never cut), then its
+ * agency, agencylen bytes. */
 typedef struct {
     uint32_t index;
     int32_t status;
     uint64_t pages, bytes;
-    uint32_t msglen;
+    uint32_t msglen, agencylen;
+    int32_t year;
 } S_Rec;
 
 static char *S_diag_text(const NbDiag *d, int quiet)
@@ -119,13 +159,16 @@ static char *S_diag_text(const NbDiag *d, int quiet)
 }
 
 static void S_run_one(NbWorker *w, const S_Item *it, uint32_t index, int quiet, S_Rec *rec,
-                      char **msg)
+                      char **msg, const char **agency)
 {
     NbDiag diag = {0};
     NbJobResult res = nb_worker_run(w, it->input, NULL, 0, it->output, NULL, &diag);
     memset(rec, 0, sizeof *rec); /* no uninitialised padding goes down the pipe */
     rec->index = index, rec->status = (int32_t)res.status, rec->pages = res.pages;
     rec->bytes = res.bytes;
+    int year;
+    *agency = nb_worker_identity(w, &year);
+    rec->year = year;
     *msg = S_diag_text(&diag, quiet);
     nb_diag_free(&diag);
 }
@@ -152,12 +195,15 @@ static void S_worker(const NbBatchOpts *o, const S_Items *it, int jobs, int resu
         if (r != (ssize_t)sizeof index || index >= it->n) break;
         S_Rec rec;
         char *msg;
-        S_run_one(w, &it->items[index], index, o->quiet, &rec, &msg);
-        size_t ml = strlen(msg);
-        if (ml > UINT32_MAX) ml = UINT32_MAX;
-        rec.msglen = (uint32_t)ml;
+        const char *agency;
+        S_run_one(w, &it->items[index], index, o->quiet, &rec, &msg, &agency);
+        size_t ml = strlen(msg), al = agency ? strlen(agency) : 0;
+        if (ml > UINT32_MAX / 2) ml = UINT32_MAX / 2;
+        if (al > 4096) al = 0; /* no agency is that long: the rules refuse it */
+        rec.msglen = (uint32_t)ml, rec.agencylen = (uint32_t)al;
         S_write_all(results, &rec, sizeof rec);
         S_write_all(results, msg, ml);
+        S_write_all(results, agency, al);
         free(msg);
     }
     nb_worker_free(w);
@@ -199,13 +245,16 @@ static void S_clear(const S_Progress *p)
 }
 
 /* A finished report: keep its result, show its messages. */
-static void S_finish(S_Items *it, S_Progress *p, const S_Rec *rec, const char *msg, size_t ml)
+static void S_finish(S_Items *it, S_Progress *p, const S_Rec *rec, const char *msg, size_t ml,
+                     const char *agency)
 {
     S_Item *item = &it->items[rec->index];
     item->done = 1;
     item->status = (NbJobStatus)rec->status;
     item->pages = rec->pages, item->bytes = rec->bytes;
     item->message = nb_xstrndup(msg, ml);
+    item->agency = rec->agencylen ? nb_xstrndup(agency, rec->agencylen) : NULL;
+    item->year = rec->year;
     p->done++;
     if (ml) {
         S_clear(p);
@@ -222,10 +271,11 @@ static void S_take_results(S_Items *it, S_Progress *p, NbBuf *buf)
         S_Rec rec;
         if (buf->len - used < sizeof rec) break;
         memcpy(&rec, buf->s + used, sizeof rec);
-        if (buf->len - used - sizeof rec < rec.msglen) break;
+        if (buf->len - used - sizeof rec < (size_t)rec.msglen + rec.agencylen) break;
         if (rec.index < it->n && !it->items[rec.index].done)
-            S_finish(it, p, &rec, buf->s + used + sizeof rec, rec.msglen);
-        used += sizeof rec + rec.msglen;
+            S_finish(it, p, &rec, buf->s + used + sizeof rec, rec.msglen,
+                     buf->s + used + sizeof rec + rec.msglen);
+        used += sizeof rec + rec.msglen + rec.agencylen;
     }
     memmove(buf->s, buf->s + used, buf->len - used);
     buf->len -= used;
@@ -569,21 +619,59 @@ static int S_combine(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
 
 /* ------------------------------------------------------------------ the batch */
 
+/* One input for each file: the same file named twice (a folder given twice, a link) is
+ * rendered once, in its first place. */
+static void S_once(S_Items *it, NbDiag *diag)
+{
+    S_Id *ids = nb_xcalloc(it->n ? it->n : 1, sizeof *ids);
+    size_t n = 0;
+    for (size_t i = 0; i < it->n; i++) {
+        struct stat st;
+        if (stat(it->items[i].input, &st) == 0) ids[n++] = (S_Id){st.st_dev, st.st_ino, i};
+    }
+    qsort(ids, n, sizeof *ids, S_id_cmp);
+    char *drop = nb_xcalloc(it->n ? it->n : 1, 1);
+    for (size_t k = 1; k < n; k++)
+        if (ids[k].dev == ids[k - 1].dev && ids[k].ino == ids[k - 1].ino) {
+            size_t first = k;
+            while (first > 0 && ids[first - 1].dev == ids[k].dev && ids[first - 1].ino == ids[k].ino)
+                first--;
+            drop[ids[k].index] = 1;
+            nb_diag_add(diag, NB_WARNING, (NbMark){it->items[ids[k].index].input, 0, 0},
+                        "the same file as %s (named twice, or through a link): rendered once",
+                        it->items[ids[first].index].input);
+        }
+    size_t kept = 0;
+    for (size_t i = 0; i < it->n; i++) {
+        if (drop[i]) free(it->items[i].input);
+        else it->items[kept++] = it->items[i];
+    }
+    it->n = kept;
+    free(drop);
+    free(ids);
+}
+
 /* The reports the inputs name: files as given, folders searched with their subfolders. */
 static void S_gather(const NbBatchOpts *o, S_Items *it, NbDiag *diag)
 {
+    S_Seen seen = {0};
     for (size_t i = 0; i < o->ninputs; i++) {
         struct stat st;
         if (stat(o->inputs[i], &st) == 0 && S_ISDIR(st.st_mode)) {
             size_t before = it->n;
-            S_walk(it, o->inputs[i], 0);
-            if (it->n == before)
+            if (!S_walk(it, o->inputs[i], 0, &seen))
+                nb_diag_add(diag, NB_WARNING, (NbMark){o->inputs[i], 0, 0},
+                            "this folder is given already (or through a link): its reports are "
+                            "rendered once");
+            else if (it->n == before)
                 nb_diag_add(diag, NB_WARNING, (NbMark){o->inputs[i], 0, 0},
                             "no .yaml report in this folder");
         } else {
             S_add(it, nb_xstrdup(o->inputs[i]));
         }
     }
+    free(seen.ids);
+    S_once(it, diag);
 }
 
 /* The output folder, made if need be; 0, or the exit status when it cannot be used. */
@@ -601,6 +689,51 @@ static int S_outdir(const char *outdir, NbDiag *diag)
         return 2;
     }
     return 0;
+}
+
+static const S_Items *S_sort_items; /* for qsort's comparison, which takes no context */
+
+static int S_unit_cmp(const void *a, const void *b)
+{
+    const S_Item *x = &S_sort_items->items[*(const size_t *)a], *y = &S_sort_items->items[*(const size_t *)b];
+    if (x->year != y->year) return x->year < y->year ? -1 : 1;
+    int c = strcmp(x->agency, y->agency);
+    if (c) return c;
+    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* One unit, once: two reports of the same agency and year are both refused, each naming
+ * the other, their PDFs removed, until one of them is taken away. */
+static void S_same_unit(S_Items *it, int quiet)
+{
+    size_t *idx = nb_xcalloc(it->n ? it->n : 1, sizeof *idx), n = 0;
+    for (size_t i = 0; i < it->n; i++)
+        if (it->items[i].agency && it->items[i].year) idx[n++] = i;
+    S_sort_items = it;
+    qsort(idx, n, sizeof *idx, S_unit_cmp);
+    for (size_t a = 0, b; a < n; a = b) {
+        const S_Item *first = &it->items[idx[a]];
+        for (b = a + 1; b < n && it->items[idx[b]].year == first->year &&
+                        !strcmp(it->items[idx[b]].agency, first->agency);)
+            b++;
+        if (b - a < 2) continue;
+        for (size_t k = a; k < b; k++) {
+            S_Item *x = &it->items[idx[k]];
+            const S_Item *other = &it->items[idx[k == a ? a + 1 : a]];
+            char *why = nb_xasprintf("%s: error: %s's report for %d is given twice: here and in %s; "
+                                     "keep one of them (neither is rendered or summed until then)\n",
+                                     x->input, x->agency, x->year, other->input);
+            if (!quiet) fputs(why, stderr);
+            char *msg = nb_xasprintf("%s%s", why, x->message ? x->message : "");
+            free(why);
+            free(x->message);
+            x->message = msg;
+            if (x->status == NB_JOB_OK) unlink(x->output);
+            x->status = NB_JOB_DATA;
+            x->pages = x->bytes = 0;
+        }
+    }
+    free(idx);
 }
 
 /* The closing lines: counts, time and rate, and each failed report with its first reason;
@@ -681,6 +814,7 @@ int nb_batch(const NbBatchOpts *o)
         S_progress(&p, 1);
         if (!S_run(o, &it, workers, &p)) status = 3;
         S_clear(&p);
+        S_same_unit(&it, o->quiet);
         if (S_report_end(o, &it, S_now() - p.start) && status == 0) status = 1;
         NbDiag after = {0};
         if (o->manifest && !S_manifest(o->manifest, &it, &after)) status = 3;
@@ -697,6 +831,7 @@ int nb_batch(const NbBatchOpts *o)
         free(it.items[i].input);
         free(it.items[i].output);
         free(it.items[i].message);
+        free(it.items[i].agency);
     }
     free(it.items);
     return status;

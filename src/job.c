@@ -30,6 +30,8 @@ struct NbWorker {
     NbPdfPainter *painter;
     NbFonts **retired; /* fonts whose files changed, freed with the worker */
     size_t nretired;
+    char *agency;      /* the last report loaded: whose, and of which year */
+    int year;
 };
 
 NbWorker *nb_worker_new(const NbJobOpts *o)
@@ -50,6 +52,7 @@ void nb_worker_free(NbWorker *w)
     nb_pdf_painter_free(w->painter);
     for (size_t i = 0; i < w->nretired; i++) nb_fonts_free(w->retired[i]);
     free(w->retired);
+    free(w->agency);
     free(w);
 }
 
@@ -111,6 +114,8 @@ static NbReport *S_load(NbWorker *w, const char *input, const char *text, size_t
                         S_Loaded **cp, NbDiag *diag, NbJobStatus *status)
 {
     *status = NB_JOB_DATA;
+    free(w->agency);
+    w->agency = NULL, w->year = 0;
     NbYDoc *doc = text ? nb_ydoc_parse(input, text, len, diag) : nb_ydoc_load(input, diag);
     if (!doc) {
         struct stat st;
@@ -130,6 +135,9 @@ static NbReport *S_load(NbWorker *w, const char *input, const char *text, size_t
     NbReport *r = nb_report_from_yaml(doc, l, diag);
     nb_ydoc_free(doc);
     if (!r) return NULL;
+    free(w->agency);
+    w->agency = r->agency ? nb_xstrdup(r->agency) : NULL;
+    w->year = r->year;
     size_t errors = diag->errors;
     nb_check_report(r, l, diag);
     if (w->o.previous) { /* last year's report, for the carry rules (R6) */
@@ -282,4 +290,10 @@ NbJobResult nb_worker_combine(NbWorker *w, const char *const *inputs, size_t n, 
         res.status = NB_JOB_SYSTEM;
     }
     return res;
+}
+
+const char *nb_worker_identity(const NbWorker *w, int *year)
+{
+    *year = w->year;
+    return w->agency;
 }

@@ -41,6 +41,10 @@ NbJobResult nb_worker_run(NbWorker *w, const char *input, const char *text, size
  * *layout is the worker's, valid while the worker lives. */
 NbReport *nb_worker_load(NbWorker *w, const char *input, const NbLayout **layout, NbDiag *diag);
 
+/* The agency and year of the report the worker last loaded (as far as they were read),
+ * NULL when it had none; valid until its next report. */
+const char *nb_worker_identity(const NbWorker *w, int *year);
+
 /* Told how far a long task has come: done of total steps. */
 typedef void (*NbProgress)(void *user, size_t done, size_t total);
 

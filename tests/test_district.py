@@ -120,5 +120,68 @@ class ExactDecimals(unittest.TestCase):
         self.assertTrue(any(v != v.to_integral_value() for v in got['active_disclosure.fees']))
 
 
+def manifest_rows(path):
+    with open(path, encoding='utf-8-sig') as f:
+        return list(csv.DictReader(f))
+
+
+class OneUnitOnce(unittest.TestCase):
+
+    def test_a_copy_refuses_both_naming_each_other(self):
+        d = folder('copy')
+        write_units(d, 3)
+        shutil.copy(os.path.join(d, 'u001.yaml'), os.path.join(d, 'u001 - 副本.yaml'))
+        out, manifest = os.path.join(workdir(), 'copy-out'), os.path.join(workdir(), 'copy.csv')
+        done = nb('batch', d, '-o', out, '--manifest', manifest)
+        self.assertEqual(done.returncode, 1, done.stderr)
+        a, b = os.path.join(d, 'u001.yaml'), os.path.join(d, 'u001 - 副本.yaml')
+        self.assertIn(f"{a}: error: 测试区第1街道办事处's report for 2023 is given twice: here and "
+                      f"in {b}", done.stderr)
+        self.assertIn(f"{b}: error: 测试区第1街道办事处's report for 2023 is given twice: here and "
+                      f"in {a}", done.stderr)
+        self.assertEqual(sorted(os.listdir(out)), ['u000.pdf', 'u002.pdf'])
+        status = {r['input']: r['status'] for r in manifest_rows(manifest)}
+        self.assertEqual(status[a], 'failed')
+        self.assertEqual(status[b], 'failed')
+        self.assertIn('batch: 2 rendered, 2 failed', done.stderr)
+
+    def test_the_same_file_twice_is_one_input(self):
+        d = folder('twice')
+        write_units(d, 2)
+        link = os.path.join(workdir(), 'twice-link')
+        if os.path.lexists(link):
+            os.remove(link)
+        os.symlink(d, link)
+        flink = os.path.join(workdir(), 'twice-file.yaml')
+        if os.path.lexists(flink):
+            os.remove(flink)
+        os.symlink(os.path.join(d, 'u000.yaml'), flink)
+        done = nb('batch', d, d, link, os.path.join(d, 'u001.yaml'), flink, '-o',
+                  os.path.join(workdir(), 'twice-out'))
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn('batch: 2 rendered, 0 failed', done.stderr)
+        self.assertIn(f'{d}: warning: this folder is given already', done.stderr)
+        self.assertIn(f'{flink}: warning: the same file as {d}/u000.yaml', done.stderr)
+
+    def test_a_link_that_loops_is_walked_once(self):
+        d = folder('loop')
+        os.makedirs(os.path.join(d, 'sub'))
+        write_units(os.path.join(d, 'sub'), 2)
+        os.symlink('..', os.path.join(d, 'sub', 'up'))
+        done = nb('batch', d, '-o', os.path.join(workdir(), 'loop-out'))
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn('batch: 2 rendered, 0 failed', done.stderr)
+
+    def test_lock_files_backups_and_hidden_files_are_skipped(self):
+        d = folder('locks')
+        write_units(d, 2)
+        for name in ('~$u000.yaml', '~u001.yaml', '.u000.yaml', '.~lock.u000.yaml#'):
+            with open(os.path.join(d, name), 'w') as f:
+                f.write('not: [a report\n')
+        done = nb('batch', d, '-o', os.path.join(workdir(), 'locks-out'))
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn('batch: 2 rendered, 0 failed', done.stderr)
+
+
 if __name__ == '__main__':
     sys.exit(run_tests(sys.modules[__name__]))

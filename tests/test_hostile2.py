@@ -40,6 +40,14 @@ def folder(name):
     return path
 
 
+def copy_as_unit(path, i):
+    """The sample as unit i: its own agency, so that a batch holds each unit once."""
+    with open(SAMPLE, encoding='utf-8') as f:
+        text = f.read().replace('agency: 洛龙区定鼎门街道办事处', f'agency: 测试区第{i}街道办事处')
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write(text)
+
+
 def report_with(extra_top='', **fields):
     with open(SAMPLE, encoding='utf-8') as f:
         text = f.read()
@@ -268,7 +276,7 @@ class FontTruncatedDuringABatch(unittest.TestCase):
         inputs = os.path.join(d, 'in')
         os.makedirs(inputs)
         for i in range(60):
-            shutil.copy(SAMPLE, os.path.join(inputs, f'r{i:02}.yaml'))
+            copy_as_unit(os.path.join(inputs, f'r{i:02}.yaml'), i)
         out, manifest = os.path.join(d, 'out'), os.path.join(d, 'm.csv')
         env = dict(os.environ, FONTCONFIG_FILE=conf)
         proc = subprocess.Popen([program(), 'batch', inputs, '-o', out, '-j', jobs, '--layout', lpath,
@@ -347,7 +355,7 @@ class Interrupted(unittest.TestCase):
     def test_sigterm_stops_the_batch_and_keeps_the_manifest(self):
         d = folder('many')
         for i in range(120):
-            shutil.copy(SAMPLE, os.path.join(d, f'r{i:03}.yaml'))
+            copy_as_unit(os.path.join(d, f'r{i:03}.yaml'), i)
         out, manifest = os.path.join(workdir(), 'many-out'), os.path.join(workdir(), 'many.csv')
         proc = subprocess.Popen([program(), 'batch', d, '-o', out, '-j', '2', '-q', '--manifest',
                                  manifest], stderr=subprocess.PIPE, cwd=REPO)
