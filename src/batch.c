@@ -38,6 +38,21 @@ static int S_is_report(const char *name)
     return name[0] != '.' && name[0] != '~' && nb_yaml_ext(name) > 0;
 }
 
+/* The first line of the 汇总's data, by which a later run knows it is not a unit's report. */
+#define S_SUMMARY_MARK "# 汇总: made by nianbao batch --summary from the reports it lists\n"
+
+/* Whether the file begins with the mark (its first line only is read, never blocking). */
+static int S_is_summary_data(const char *path)
+{
+    char head[sizeof S_SUMMARY_MARK];
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return 0;
+    struct stat st;
+    ssize_t got = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, head, sizeof head - 1) : -1;
+    close(fd);
+    return got == (ssize_t)(sizeof head - 1) && memcmp(head, S_SUMMARY_MARK, sizeof head - 1) == 0;
+}
+
 /* A file or folder as the system knows it, links resolved. */
 typedef struct {
     dev_t dev;
@@ -104,8 +119,8 @@ static int S_walk(S_Items *it, const char *dir, int depth, S_Seen *seen)
         char *path = nb_xasprintf("%s/%s", dir, names[i]);
         struct stat st;
         if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) S_walk(it, path, depth + 1, seen), free(path);
-        else if (S_is_report(names[i])) S_add(it, path);
-        else free(path);
+        else if (S_is_report(names[i]) && !S_is_summary_data(path)) S_add(it, path);
+        else free(path); /* a 汇总's data (of an earlier run) is no unit's report */
         free(names[i]);
     }
     free(names);
@@ -468,11 +483,25 @@ static int S_manifest(const char *path, const S_Items *it, NbDiag *diag)
 
 /* ------------------------------------------------------------------ the 汇总 report */
 
+/* The first line of the 汇总's data, by which a later run knows it is not a unit's report. */
+#define S_SUMMARY_MARK "# 汇总: made by nianbao batch --summary from the reports it lists\n"
+
+
+/* Where the 汇总's data goes: beside its PDF, OUT.yaml for OUT.pdf. Allocated. */
+static char *S_summary_data(const char *summary)
+{
+    size_t len = strlen(summary);
+    return len > 4 && strcmp(summary + len - 4, ".pdf") == 0
+               ? nb_xasprintf("%.*s.yaml", (int)(len - 4), summary)
+               : nb_xasprintf("%s.yaml", summary);
+}
+
 /* A report (YAML) whose every table is the sum of the given reports', listing them. */
 static char *S_summary_yaml(const NbLayout *l, NbReport **reps, size_t n, const char *agency,
                             const char **overflow)
 {
     NbBuf b = {0};
+    nb_buf_puts(&b, S_SUMMARY_MARK);
     nb_buf_puts(&b, "agency: \"");
     for (const char *p = agency; *p; p++) {
         if (*p == '"' || *p == '\\') nb_buf_add(&b, "\\", 1);
@@ -558,10 +587,7 @@ static int S_summary(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
                         "%s summed over the reports is too large to hold exactly", overflow);
             ok = 0;
         }
-        size_t len = strlen(o->summary);
-        char *ypath = len > 4 && strcmp(o->summary + len - 4, ".pdf") == 0
-                          ? nb_xasprintf("%.*s.yaml", (int)(len - 4), o->summary)
-                          : nb_xasprintf("%s.yaml", o->summary);
+        char *ypath = S_summary_data(o->summary);
         const char *err = NULL;
         if (yaml && !nb_write_atomic(ypath, yaml, strlen(yaml), &err)) {
             nb_diag_add(diag, NB_ERROR, (NbMark){ypath, 0, 0}, "cannot write: %s", err);
@@ -792,13 +818,86 @@ static int S_apart(int (*make)(const NbBatchOpts *, const S_Items *, NbDiag *),
     return 0;
 }
 
+/* A file the run reads or writes, for telling whether two of them are one. */
+typedef struct {
+    char *key;
+    const char *name; /* as given */
+    const char *what; /* NULL for an input, else which output */
+} S_Path;
+
+static int S_path_cmp(const void *a, const void *b)
+{
+    return strcmp(((const S_Path *)a)->key, ((const S_Path *)b)->key);
+}
+
+/* No output may replace an input, another output or the manifest: 2 (a usage error, before
+ * any work) when one would, with a message naming both; else 0. The 汇总's data of an
+ * earlier run, met as an input, is not read again. */
+static int S_collisions(const NbBatchOpts *o, S_Items *it, NbDiag *diag)
+{
+    char *sdata = o->summary ? S_summary_data(o->summary) : NULL;
+    char *skey = sdata ? nb_path_key(sdata) : NULL;
+    size_t kept = 0;
+    for (size_t i = 0; i < it->n; i++) {
+        char *k = nb_path_key(it->items[i].input);
+        int again = skey && strcmp(k, skey) == 0 && S_is_summary_data(it->items[i].input);
+        free(k);
+        if (again) {
+            nb_diag_add(diag, NB_WARNING, (NbMark){it->items[i].input, 0, 0},
+                        "the 汇总's data, which this run writes again: not read as a report");
+            free(it->items[i].input), free(it->items[i].output);
+        } else {
+            it->items[kept++] = it->items[i];
+        }
+    }
+    it->n = kept;
+    S_Path *paths = nb_xcalloc(2 * it->n + 4, sizeof *paths);
+    size_t n = 0;
+    char *outdir = nb_path_key(o->outdir);
+    for (size_t i = 0; i < it->n; i++) {
+        paths[n++] = (S_Path){nb_path_key(it->items[i].input), it->items[i].input, NULL};
+        const char *base = strrchr(it->items[i].output, '/') + 1;
+        paths[n++] = (S_Path){nb_xasprintf("%s/%s", outdir, base), it->items[i].output,
+                              "the PDF of a report"};
+    }
+    const char *named[][2] = {{o->summary, "--summary"}, {sdata, "the 汇总's data"},
+                              {o->combine, "--combine"}, {o->manifest, "--manifest"}};
+    for (size_t k = 0; k < 4; k++)
+        if (named[k][0] && strcmp(named[k][0], "-") != 0)
+            paths[n++] = (S_Path){nb_path_key(named[k][0]), named[k][0], named[k][1]};
+    qsort(paths, n, sizeof *paths, S_path_cmp);
+    int status = 0;
+    for (size_t i = 1; i < n; i++) {
+        const S_Path *a = &paths[i - 1], *b = &paths[i];
+        if (strcmp(a->key, b->key) != 0 || (!a->what && !b->what)) continue;
+        const S_Path *out = b->what ? b : a, *other = b->what ? a : b;
+        if (other->what)
+            nb_diag_add(diag, NB_ERROR, (NbMark){out->name, 0, 0},
+                        "%s and %s are the same file; give each output its own name", out->what,
+                        other->what);
+        else
+            nb_diag_add(diag, NB_ERROR, (NbMark){out->name, 0, 0},
+                        "%s would replace the report %s; give it another name", out->what,
+                        other->name);
+        status = 2;
+    }
+    for (size_t i = 0; i < n; i++) free(paths[i].key);
+    free(paths);
+    free(outdir);
+    free(skey);
+    free(sdata);
+    return status;
+}
+
 int nb_batch(const NbBatchOpts *o)
 {
     nb_signals_defer(1); /* an interrupted batch still writes the manifest of what it did */
     S_Items it = {0};
     NbDiag diag = {0};
     S_gather(o, &it, &diag);
-    int status = S_outdir(o->outdir, &diag);
+    S_outputs(&it, o->outdir);
+    int status = S_collisions(o, &it, &diag);
+    if (!status) status = S_outdir(o->outdir, &diag);
     if (!status && !it.n) {
         nb_diag_add(&diag, NB_ERROR, (NbMark){"nianbao", 0, 0}, "no report to render");
         status = 2;
@@ -806,7 +905,6 @@ int nb_batch(const NbBatchOpts *o)
     nb_diag_print_some(&diag, stderr, o->quiet);
     nb_diag_free(&diag);
     if (!status) {
-        S_outputs(&it, o->outdir);
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         int workers = o->workers > 0 ? o->workers : cores > 0 ? (int)cores : 1;
         if ((size_t)workers > it.n) workers = (int)it.n;

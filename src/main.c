@@ -129,9 +129,17 @@ static int S_render(const S_Opts *o, const char *data)
     NbDiag diag = {0};
     char *out = o->out ? nb_xstrdup(o->out) : S_default_out(input);
     int status;
+    char *in_key = nb_path_key(input), *out_key = nb_path_key(out);
+    int same = strcmp(in_key, out_key) == 0;
+    free(in_key);
+    free(out_key);
     if (S_is_dir(out)) {
         nb_diag_add(&diag, NB_ERROR, (NbMark){out, 0, 0},
                     "the output is a folder; give a file name such as %s/report.pdf", out);
+        status = EXIT_USAGE;
+    } else if (same) {
+        nb_diag_add(&diag, NB_ERROR, (NbMark){out, 0, 0},
+                    "the output would replace the report itself; give another name with -o");
         status = EXIT_USAGE;
     } else {
         NbJobOpts jo = S_job_opts(o, data);

@@ -531,3 +531,25 @@ char *nb_expand(const char *tmpl, const char *const *names, const char *const *v
     }
     return b.s ? b.s : nb_xstrdup("");
 }
+
+char *nb_path_key(const char *path)
+{
+    char *full = realpath(path, NULL); /* an existing file, links resolved */
+    if (full) return full;
+    if (!strcmp(path, "-")) return nb_xstrdup("-");
+    /* a new name: its folder resolved, its own name kept */
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? nb_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : nb_xstrdup(".");
+    const char *base = slash ? slash + 1 : path;
+    char *rdir = realpath(dir, NULL);
+    char *key;
+    if (rdir) key = nb_xasprintf("%s/%s", strcmp(rdir, "/") ? rdir : "", base);
+    else if (path[0] == '/') key = nb_xstrdup(path);
+    else {
+        char cwd[4096];
+        key = getcwd(cwd, sizeof cwd) ? nb_xasprintf("%s/%s", cwd, path) : nb_xstrdup(path);
+    }
+    free(rdir);
+    free(dir);
+    return key;
+}

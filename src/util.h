@@ -91,6 +91,9 @@ int nb_out_write(NbOut *o, const void *data, size_t len);
 size_t nb_out_size(const NbOut *o);
 int nb_out_commit(NbOut *o, const char **err);
 void nb_out_abort(NbOut *o);
+/* A path as one file is known by, to tell whether two names are one file: an existing
+ * file's real path (links resolved), else its folder's real path and its name. Allocated. */
+char *nb_path_key(const char *path);
 /* Have SIGINT, SIGTERM, SIGHUP and SIGQUIT (and SIGBUS, a fault) remove the temporary files
  * being written before they end the process (as they would have). Call once, from main. */
 void nb_write_atomic_signals(void);

@@ -183,5 +183,63 @@ class OneUnitOnce(unittest.TestCase):
         self.assertIn('batch: 2 rendered, 0 failed', done.stderr)
 
 
+class OutputsNeverCollide(unittest.TestCase):
+
+    def setUp(self):
+        self.d = folder(f'collide-{self._testMethodName}')
+        write_units(self.d, 2)
+        self.out = os.path.join(workdir(), f'collide-out-{self._testMethodName}')
+
+    def refused(self, *args, says):
+        before = {n: os.path.getmtime(os.path.join(self.d, n)) for n in os.listdir(self.d)}
+        done = nb('batch', self.d, '-o', self.out, *args)
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertIn(says, done.stderr)
+        self.assertFalse(os.path.exists(self.out), 'nothing is written, not even the folder')
+        after = {n: os.path.getmtime(os.path.join(self.d, n)) for n in os.listdir(self.d)}
+        self.assertEqual(before, after)
+
+    def test_summary_onto_an_input(self):
+        u = os.path.join(self.d, 'u000.yaml')
+        self.refused('--summary', os.path.join(self.d, 'u000.pdf'), '--agency', '测试区人民政府',
+                     says=f"the 汇总's data would replace the report {u}")
+
+    def test_manifest_onto_an_input(self):
+        u = os.path.join(self.d, 'u001.yaml')
+        self.refused('--manifest', u, says=f'--manifest would replace the report {u}')
+
+    def test_combine_onto_a_reports_pdf(self):
+        self.refused('--combine', os.path.join(self.out, 'u000.pdf'),
+                     says='--combine and the PDF of a report are the same file')
+
+    def test_summary_and_combine_the_same(self):
+        same = os.path.join(workdir(), 'same.pdf')
+        self.refused('--summary', same, '--agency', '测试区人民政府', '--combine', same,
+                     says='--combine and --summary are the same file')
+
+    def test_summary_data_in_the_input_folder_is_not_summed_again(self):
+        # written into the input folder, then the same again, then under another name, then
+        # with no 汇总 at all: it is never taken for a unit's report
+        for name in ('汇总.pdf', '汇总.pdf', '汇总2.pdf', None):
+            extra = ['--summary', os.path.join(self.d, name), '--agency', '测试区人民政府'] if name else []
+            done = nb('batch', self.d, '-o', self.out, *extra)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            self.assertIn('batch: 2 rendered, 0 failed', done.stderr)
+            if name:
+                self.assertIn('the 汇总 report of 2 units', done.stderr)
+        with open(os.path.join(self.d, '汇总.yaml'), encoding='utf-8') as f:
+            self.assertTrue(f.readline().startswith('# 汇总: made by nianbao'))
+
+    def test_render_onto_its_own_report(self):
+        u = os.path.join(self.d, 'u000.yaml')
+        with open(u, 'rb') as f:
+            before = f.read()
+        done = nb('render', u, '-o', u)
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertIn('the output would replace the report itself', done.stderr)
+        with open(u, 'rb') as f:
+            self.assertEqual(f.read(), before)
+
+
 if __name__ == '__main__':
     sys.exit(run_tests(sys.modules[__name__]))
