@@ -555,7 +555,7 @@ static int S_summary(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
     NbReport **reps = nb_xcalloc(it->n ? it->n : 1, sizeof *reps);
     const NbLayout *l = NULL;
     size_t n = 0;
-    int ok = 1;
+    int status = 0; /* 1 wrong data, 3 a system failure */
     for (size_t i = 0; i < it->n; i++) {
         if (it->items[i].status != NB_JOB_OK) continue;
         const NbLayout *li = NULL;
@@ -564,38 +564,38 @@ static int S_summary(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
         if (l && li != l) {
             nb_diag_add(diag, NB_ERROR, (NbMark){it->items[i].input, 0, 0},
                         "a summary adds up reports of one format; this one has another layout");
-            ok = 0;
+            status = 1;
         } else if (n && r->year != reps[0]->year) {
             nb_diag_add(diag, NB_ERROR, (NbMark){it->items[i].input, 0, 0},
                         "a summary adds up reports of one year: this is %d, the first was %d",
                         r->year, reps[0]->year);
-            ok = 0;
+            status = 1;
         }
         l = li;
         reps[n++] = r;
     }
     if (!n) {
         nb_diag_add(diag, NB_ERROR, (NbMark){o->summary, 0, 0}, "no report to sum up");
-        ok = 0;
+        status = 1;
     }
-    if (ok) {
+    if (!status) {
         /* the summed data is kept beside the PDF: `nianbao render` makes the same PDF of it */
         const char *overflow = NULL;
         char *yaml = S_summary_yaml(l, reps, n, o->agency, &overflow);
         if (!yaml) {
             nb_diag_add(diag, NB_ERROR, (NbMark){o->summary, 0, 0},
                         "%s summed over the reports is too large to hold exactly", overflow);
-            ok = 0;
+            status = 1;
         }
         char *ypath = S_summary_data(o->summary);
         const char *err = NULL;
         if (yaml && !nb_write_atomic(ypath, yaml, strlen(yaml), &err)) {
             nb_diag_add(diag, NB_ERROR, (NbMark){ypath, 0, 0}, "cannot write: %s", err);
-            ok = 0;
+            status = 3;
         } else if (yaml) {
             NbJobResult res = nb_worker_run(w, ypath, NULL, 0, o->summary, NULL, diag);
-            ok = res.status == NB_JOB_OK;
-            if (ok && !o->quiet)
+            status = res.status == NB_JOB_OK ? 0 : res.status == NB_JOB_SYSTEM ? 3 : 1;
+            if (!status && !o->quiet)
                 fprintf(stderr, "%s: the 汇总 report of %zu units, %zu pages (its data: %s)\n",
                         o->summary, n, res.pages, ypath);
         }
@@ -605,7 +605,7 @@ static int S_summary(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
     for (size_t i = 0; i < n; i++) nb_report_free(reps[i]);
     free(reps);
     nb_worker_free(w);
-    return ok;
+    return status;
 }
 
 /* The combined PDF's progress, on the batch's progress line. */
@@ -630,7 +630,7 @@ static int S_combine(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
     if (!n) {
         nb_diag_add(diag, NB_ERROR, (NbMark){o->combine, 0, 0}, "no report to combine");
         free(inputs);
-        return 0;
+        return 1;
     }
     NbWorker *w = nb_worker_new(&o->job);
     S_Progress p = {isatty(2), o->quiet, n, 0, S_now(), 0, o->combine};
@@ -640,7 +640,7 @@ static int S_combine(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
     free(inputs);
     if (res.status == NB_JOB_OK && !o->quiet)
         fprintf(stderr, "%s: %zu reports, %zu pages, %zu bytes\n", o->combine, n, res.pages, res.bytes);
-    return res.status == NB_JOB_OK;
+    return res.status == NB_JOB_OK ? 0 : res.status == NB_JOB_SYSTEM ? 3 : 1;
 }
 
 /* ------------------------------------------------------------------ the batch */
@@ -701,10 +701,26 @@ static void S_gather(const NbBatchOpts *o, S_Items *it, NbDiag *diag)
 }
 
 /* The output folder, made if need be; 0, or the exit status when it cannot be used. */
+/* mkdir -p: the folder and any of its parents missing. */
+static int S_mkdirs(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0) return 1;
+    char *up = nb_xstrdup(path), *slash = strrchr(up, '/');
+    while (slash && slash > up && slash[1] == 0) *slash = 0, slash = strrchr(up, '/'); /* dir/ */
+    int ok = 1;
+    if (slash && slash > up) {
+        *slash = 0;
+        ok = S_mkdirs(up);
+    }
+    free(up);
+    return ok && (mkdir(path, 0777) == 0 || errno == EEXIST);
+}
+
 static int S_outdir(const char *outdir, NbDiag *diag)
 {
     struct stat st;
-    if (stat(outdir, &st) != 0 && mkdir(outdir, 0777) != 0) {
+    if (!S_mkdirs(outdir)) {
         nb_diag_add(diag, NB_ERROR, (NbMark){outdir, 0, 0}, "cannot make the output folder: %s",
                     strerror(errno));
         return 3;
@@ -762,16 +778,29 @@ static void S_same_unit(S_Items *it, int quiet)
     free(idx);
 }
 
-/* The closing lines: counts, time and rate, and each failed report with its first reason;
- * returns how many failed. */
-static size_t S_report_end(const NbBatchOpts *o, const S_Items *it, double secs)
+/* The worse of two exit statuses: a system failure (3) over wrong data (1) over none. */
+static int S_worse(int a, int b)
+{
+    return a == 3 || b == 3 ? 3 : a > b ? a : b;
+}
+
+/* The closing lines: counts (of the PDFs written), time and rate, and each failed report
+ * with its first reason; returns the exit status they call for: 3 when a report failed for
+ * want of the system (a folder that cannot be written, a font gone), else 1 when one had
+ * wrong data. */
+static int S_report_end(const NbBatchOpts *o, const S_Items *it, double secs)
 {
     size_t failed = 0, pages = 0, bytes = 0;
+    int status = 0;
     for (size_t i = 0; i < it->n; i++) {
-        if (it->items[i].status != NB_JOB_OK) failed++;
+        if (it->items[i].status != NB_JOB_OK) {
+            failed++;
+            status = S_worse(status, it->items[i].status == NB_JOB_SYSTEM ? 3 : 1);
+            continue;
+        }
         pages += it->items[i].pages, bytes += it->items[i].bytes;
     }
-    if (o->quiet) return failed;
+    if (o->quiet) return status;
     fprintf(stderr, "batch: %zu rendered, %zu failed, %zu pages, %zu bytes, %.1f s (%.1f reports/s) → %s\n",
             it->n - failed, failed, pages, bytes, secs, it->n / (secs + 1e-9), o->outdir);
     for (size_t i = 0; i < it->n; i++)
@@ -780,12 +809,12 @@ static size_t S_report_end(const NbBatchOpts *o, const S_Items *it, double secs)
             const char *m = it->items[i].message ? it->items[i].message : "";
             fprintf(stderr, "  failed: %s: %.*s\n", it->items[i].input, (int)strcspn(m, "\n"), m);
         }
-    return failed;
+    return status;
 }
 
 /* What comes after the reports (the 汇总, the combined PDF) made in a process of its own, so
  * that a fault there (a font truncated under it) costs that output, not the batch: its
- * messages are printed by it. 1 when it was made. */
+ * messages are printed by it. Its exit status: 0 made, 1 wrong data, 3 a system failure. */
 static int S_apart(int (*make)(const NbBatchOpts *, const S_Items *, NbDiag *),
                    const NbBatchOpts *o, const S_Items *it, const char *out, NbDiag *diag)
 {
@@ -795,17 +824,17 @@ static int S_apart(int (*make)(const NbBatchOpts *, const S_Items *, NbDiag *),
     if (pid == 0) {
         nb_signals_defer(0); /* a signal stops it at once, its temporary file removed */
         NbDiag d = {0};
-        int ok = make(o, it, &d);
+        int status = make(o, it, &d);
         nb_diag_print_some(&d, stderr, o->quiet);
         fflush(NULL);
-        _exit(ok ? 0 : 1);
+        _exit(status);
     }
     int st = 0, sent = 0;
     while (waitpid(pid, &st, 0) < 0) {
-        if (errno != EINTR) return 0;
+        if (errno != EINTR) return 3;
         if (nb_signal_caught() && !sent) kill(pid, nb_signal_caught()), sent = 1;
     }
-    if (WIFEXITED(st)) return WEXITSTATUS(st) == 0;
+    if (WIFEXITED(st)) return WEXITSTATUS(st);
     char *dir = nb_xstrdup(out), *slash = strrchr(dir, '/');
     if (slash) *slash = 0;
     S_clean_temps(slash ? (*dir ? dir : "/") : ".", pid);
@@ -815,7 +844,7 @@ static int S_apart(int (*make)(const NbBatchOpts *, const S_Items *, NbDiag *),
                     "not made: the process making it was stopped by a fault (%s), as when a font "
                     "file is replaced or truncated while nianbao runs; run the batch again",
                     strsignal(WTERMSIG(st)));
-    return 0;
+    return 3;
 }
 
 /* A file the run reads or writes, for telling whether two of them are one. */
@@ -913,15 +942,13 @@ int nb_batch(const NbBatchOpts *o)
         if (!S_run(o, &it, workers, &p)) status = 3;
         S_clear(&p);
         S_same_unit(&it, o->quiet);
-        if (S_report_end(o, &it, S_now() - p.start) && status == 0) status = 1;
+        status = S_worse(status, S_report_end(o, &it, S_now() - p.start));
         NbDiag after = {0};
         if (o->manifest && !S_manifest(o->manifest, &it, &after)) status = 3;
-        if (o->summary && !nb_signal_caught() && !S_apart(S_summary, o, &it, o->summary, &after) &&
-            !status)
-            status = 1;
-        if (o->combine && !nb_signal_caught() && !S_apart(S_combine, o, &it, o->combine, &after) &&
-            !status)
-            status = 1;
+        if (o->summary && !nb_signal_caught())
+            status = S_worse(status, S_apart(S_summary, o, &it, o->summary, &after));
+        if (o->combine && !nb_signal_caught())
+            status = S_worse(status, S_apart(S_combine, o, &it, o->combine, &after));
         nb_diag_print_some(&after, stderr, o->quiet);
         nb_diag_free(&after);
     }

@@ -197,9 +197,10 @@ static NbJobResult S_paint(NbWorker *w, const NbDoc *doc, const char *out, NbDia
     if (!nb_write_atomic(out, pdf, len, &err)) {
         nb_diag_add(diag, NB_ERROR, (NbMark){out, 0, 0}, "cannot write the PDF: %s", err);
         res.status = NB_JOB_SYSTEM;
+    } else { /* counted only when written */
+        res.pages = doc->npages;
+        res.bytes = len;
     }
-    res.pages = doc->npages;
-    res.bytes = len;
     free(pdf);
     return res;
 }

@@ -241,5 +241,46 @@ class OutputsNeverCollide(unittest.TestCase):
             self.assertEqual(f.read(), before)
 
 
+def no_room():
+    """In the child: files may not grow past 1 KB, and the signal that would say so is
+    ignored, so that every write of a PDF fails (ENOSPC's cousin EFBIG), root or not."""
+    import resource
+    import signal
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+
+
+class ExitStatusAndCounts(unittest.TestCase):
+
+    def test_outputs_that_cannot_be_written_are_a_system_failure_and_not_counted(self):
+        d = folder('noroom')
+        write_units(d, 2)
+        out = os.path.join(workdir(), 'noroom-out')
+        done = nb('batch', d, '-o', out, '-j', '2', preexec_fn=no_room)
+        self.assertEqual(done.returncode, 3, done.stderr)
+        self.assertIn('batch: 0 rendered, 2 failed, 0 pages, 0 bytes', done.stderr)
+        self.assertIn('cannot write the PDF: File too large', done.stderr)
+        self.assertEqual([f for f in os.listdir(out)], [], 'no temporary file is left')
+
+    def test_a_system_failure_outweighs_wrong_data(self):
+        d = folder('noroom-bad')
+        write_units(d, 1)
+        with open(os.path.join(d, 'bad.yaml'), 'w', encoding='utf-8') as f:
+            f.write(unit(9).replace('year: 2023', 'year: 1999'))
+        done = nb('batch', d, '-o', os.path.join(workdir(), 'noroom-bad-out'), preexec_fn=no_room)
+        self.assertEqual(done.returncode, 3, done.stderr)
+        done = nb('batch', d, '-o', os.path.join(workdir(), 'bad-out'))
+        self.assertEqual(done.returncode, 1, done.stderr)
+
+    def test_the_output_folder_is_made_with_its_parents(self):
+        d = folder('parents')
+        write_units(d, 1)
+        out = os.path.join(workdir(), 'parents-out', '2023', '各街道')
+        shutil.rmtree(os.path.join(workdir(), 'parents-out'), ignore_errors=True)
+        done = nb('batch', d, '-o', out + '/')
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(os.listdir(out), ['u000.pdf'])
+
+
 if __name__ == '__main__':
     sys.exit(run_tests(sys.modules[__name__]))
