@@ -8,7 +8,8 @@ PACKAGES="build-essential pkg-config libhpdf-dev libyaml-dev zlib1g-dev libpng-d
 libfontconfig-dev fontconfig libcmocka-dev libharfbuzz-dev poppler-utils qpdf mupdf-tools \
 ghostscript python3 python3-yaml \
 fonts-noto-cjk fonts-arphic-gbsn00lp fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei \
-fonts-lxgw-wenkai fonts-babelstone-han libfreetype-dev python3-fonttools clang strace"
+fonts-lxgw-wenkai fonts-babelstone-han libfreetype-dev python3-fonttools clang strace \
+libreoffice-calc-nogui"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -450,33 +452,82 @@ static void S_csv(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* The manifest: a CSV line per report (input, output, pages, bytes, status, message). */
-static int S_manifest(const char *path, const S_Items *it, NbDiag *diag)
+/* text (UTF-8) in GBK or GB18030, allocated into *out; 0 with the first character that has
+ * no code there in *bad (a UTF-8 sequence, static) when it cannot be. */
+static int S_recode(const char *text, size_t len, const char *to, char **out, size_t *outlen,
+                    char bad[8])
+{
+    iconv_t cd = iconv_open(to, "UTF-8");
+    if (cd == (iconv_t)-1) return snprintf(bad, 8, "?"), 0;
+    size_t cap = 2 * len + 16, left = cap, inleft = len;
+    *out = nb_xmalloc(cap);
+    char *in = (char *)text, *o = *out;
+    size_t r = iconv(cd, &in, &inleft, &o, &left);
+    iconv_close(cd);
+    if (r == (size_t)-1) {
+        size_t n = 1;
+        while (n < inleft && n < 4 && ((unsigned char)in[n] & 0xC0) == 0x80) n++;
+        memcpy(bad, in, n), bad[n] = 0;
+        free(*out);
+        return 0;
+    }
+    *outlen = cap - left;
+    return 1;
+}
+
+/* The manifest: a CSV line per report (input, output, agency, year, pages, bytes, status,
+ * its first error, all its messages), in UTF-8 with a byte order mark (so that Excel and WPS
+ * read the Chinese right), or in GBK / GB18030 when asked. */
+static int S_manifest(const char *path, const char *encoding, const S_Items *it, NbDiag *diag)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f) return 0;
-    fputs("input,output,pages,bytes,status,message\n", f);
+    int utf8 = !encoding || !strcasecmp(encoding, "utf-8");
+    if (utf8) fputs("\xEF\xBB\xBF", f);
+    fputs("input,output,agency,year,pages,bytes,status,error,message\n", f);
     for (size_t i = 0; i < it->n; i++) {
         const S_Item *x = &it->items[i];
         int ok = x->status == NB_JOB_OK;
         S_csv(f, x->input);
         fputc(',', f);
         S_csv(f, ok ? x->output : "");
+        fputc(',', f);
+        S_csv(f, x->agency);
+        fputc(',', f);
+        if (x->year) fprintf(f, "%d", x->year);
         fprintf(f, ",%zu,%zu,%s,", x->pages, x->bytes, ok ? "rendered" : "failed");
-        /* the message without its trailing newline */
-        char *m = nb_xstrdup(x->message ? x->message : "");
-        size_t ml = strlen(m);
-        while (ml && m[ml - 1] == '\n') m[--ml] = 0;
-        S_csv(f, m);
-        free(m);
+        /* the first error whole, then every message (without the trailing newline) */
+        const char *m = x->message ? x->message : "", *e = strstr(m, ": error: ");
+        if (e) {
+            while (e > m && e[-1] != '\n') e--;
+            char *line = nb_xstrndup(e, strcspn(e, "\n"));
+            S_csv(f, line);
+            free(line);
+        }
+        fputc(',', f);
+        char *all = nb_xstrdup(m);
+        size_t ml = strlen(all);
+        while (ml && all[ml - 1] == '\n') all[--ml] = 0;
+        S_csv(f, all);
+        free(all);
         fputc('\n', f);
     }
     fclose(f);
     const char *err = NULL;
-    int ok = nb_write_atomic(path, buf, len, &err);
-    if (!ok) nb_diag_add(diag, NB_ERROR, (NbMark){path, 0, 0}, "cannot write the manifest: %s", err);
+    char *data = buf, bad[8] = "";
+    size_t dlen = len;
+    int ok = 1;
+    if (!utf8 && !S_recode(buf, len, !strcasecmp(encoding, "gbk") ? "GBK" : "GB18030", &data, &dlen, bad)) {
+        nb_diag_add(diag, NB_ERROR, (NbMark){path, 0, 0},
+                    "cannot write the manifest in %s: '%s' has no code there; use "
+                    "--manifest-encoding gb18030 (or utf-8)", encoding, bad);
+        data = NULL, ok = 0;
+    }
+    if (ok && !(ok = nb_write_atomic(path, data, dlen, &err)))
+        nb_diag_add(diag, NB_ERROR, (NbMark){path, 0, 0}, "cannot write the manifest: %s", err);
+    if (data != buf) free(data);
     free(buf);
     return ok;
 }
@@ -634,7 +685,8 @@ static int S_combine(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
     }
     NbWorker *w = nb_worker_new(&o->job);
     S_Progress p = {isatty(2), o->quiet, n, 0, S_now(), 0, o->combine};
-    NbJobResult res = nb_worker_combine(w, inputs, n, o->combine, S_combine_progress, &p, diag);
+    NbJobResult res = nb_worker_combine(w, inputs, n, o->combine, o->duplex, S_combine_progress, &p,
+                                        diag);
     S_clear(&p);
     nb_worker_free(w);
     free(inputs);
@@ -944,7 +996,7 @@ int nb_batch(const NbBatchOpts *o)
         S_same_unit(&it, o->quiet);
         status = S_worse(status, S_report_end(o, &it, S_now() - p.start));
         NbDiag after = {0};
-        if (o->manifest && !S_manifest(o->manifest, &it, &after)) status = 3;
+        if (o->manifest && !S_manifest(o->manifest, o->manifest_encoding, &it, &after)) status = 3;
         if (o->summary && !nb_signal_caught())
             status = S_worse(status, S_apart(S_summary, o, &it, o->summary, &after));
         if (o->combine && !nb_signal_caught())

@@ -17,6 +17,8 @@ typedef struct {
     const char *agency;         /* its agency */
     const char *combine;        /* one PDF of every report, or NULL */
     int quiet;
+    const char *manifest_encoding; /* NULL or "utf-8" (with a BOM), "gbk", "gb18030" */
+    int duplex;                 /* the combined PDF: each report from an odd page */
 } NbBatchOpts;
 
 /* Returns the exit status: 0 all rendered, 1 some report failed, 2 usage, 3 system. */

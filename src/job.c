@@ -132,12 +132,14 @@ static NbReport *S_load(NbWorker *w, const char *input, const char *text, size_t
         return NULL;
     }
     const NbLayout *l = c->layout;
+    /* whose and which year, as written, even when the report has errors */
+    const NbYNode *an = doc->root ? nb_ymap_get(doc->root, "agency") : NULL;
+    const NbYNode *yn = doc->root ? nb_ymap_get(doc->root, "year") : NULL;
+    if (an && an->kind == NB_Y_SCALAR && *an->str) w->agency = nb_xstrdup(an->str);
+    if (yn && yn->kind == NB_Y_SCALAR) w->year = (int)strtol(yn->str, NULL, 10);
     NbReport *r = nb_report_from_yaml(doc, l, diag);
     nb_ydoc_free(doc);
     if (!r) return NULL;
-    free(w->agency);
-    w->agency = r->agency ? nb_xstrdup(r->agency) : NULL;
-    w->year = r->year;
     size_t errors = diag->errors;
     nb_check_report(r, l, diag);
     if (w->o.previous) { /* last year's report, for the carry rules (R6) */
@@ -249,7 +251,7 @@ static NbJobStatus S_layout_doc(NbWorker *w, const char *input, NbDoc *doc, NbDi
 }
 
 NbJobResult nb_worker_combine(NbWorker *w, const char *const *inputs, size_t n, const char *out,
-                              NbProgress progress, void *user, NbDiag *diag)
+                              int duplex, NbProgress progress, void *user, NbDiag *diag)
 {
     NbJobResult res = {NB_JOB_OK, 0, 0};
     const char *err = NULL;
@@ -259,7 +261,7 @@ NbJobResult nb_worker_combine(NbWorker *w, const char *const *inputs, size_t n, 
         res.status = NB_JOB_SYSTEM;
         return res;
     }
-    NbPdfCombined *c = nb_pdf_combined_new(o);
+    NbPdfCombined *c = nb_pdf_combined_new(o, duplex);
     int ok = 1;
     /* the first pass gathers what the fonts must hold, the second paints: each report laid
      * out twice, never all at once */

@@ -49,9 +49,10 @@ const char *nb_worker_identity(const NbWorker *w, int *year);
 typedef void (*NbProgress)(void *user, size_t done, size_t total);
 
 /* One PDF of the reports inputs[0..n) (checked, of one layout), in order, each under its
- * agency in the outline, written to out as it is made (memory does not grow with n). The
- * first report that fails stops it, with its status; nothing is left at out then. */
+ * agency in the outline (duplex: each from an odd page, a blank page before it where
+ * needed), written to out as it is made (memory does not grow with n). The first report
+ * that fails stops it, with its status; nothing is left at out then. */
 NbJobResult nb_worker_combine(NbWorker *w, const char *const *inputs, size_t n, const char *out,
-                              NbProgress progress, void *user, NbDiag *diag);
+                              int duplex, NbProgress progress, void *user, NbDiag *diag);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,7 +31,8 @@ typedef struct {
     const char *paper;
     const char *dump_boxes;
     const char *previous;
-    const char *manifest, *summary, *agency, *combine;
+    const char *manifest, *summary, *agency, *combine, *manifest_encoding;
+    int duplex;
     const char *jobs;
     int workers;
     const char *font_dirs[16];
@@ -61,11 +63,17 @@ static const char S_usage[] =
     "gov-info-disclosure-2021)\n"
     "batch options:\n"
     "  -j, --jobs N        worker processes (default: one per core)\n"
-    "  --manifest FILE     a CSV line per report: input, output, pages, bytes, status, message\n"
+    "  --manifest FILE     a CSV line per report: input, output, agency, year, pages, bytes,\n"
+    "                      status, its first error and all its messages (UTF-8 with a BOM,\n"
+    "                      which Excel and WPS read)\n"
+    "  --manifest-encoding gbk|gb18030|utf-8\n"
+    "                      the manifest in GBK (or GB18030) for older spreadsheet programs\n"
     "  --summary OUT.pdf   also the 汇总 report: every table summed over the reports rendered\n"
     "                      (its data is written beside it as OUT.yaml)\n"
     "  --agency NAME       the 汇总 report's agency (with --summary)\n"
     "  --combine OUT.pdf   also one PDF holding every report rendered, in order, for printing\n"
+    "  --duplex            with --combine: every report starts on an odd page, for two-sided\n"
+    "                      printing (a blank page where needed)\n"
     "\n"
     "  --previous FILE     last year's report: check that its 结转 is this year's 上年结转\n"
     "  --dump-boxes FILE   also write the positions of table cells and images as JSON (tests)\n"
@@ -238,6 +246,7 @@ static int S_option_value(S_Opts *o, const char *a, const char *val)
     else if (!strcmp(a, "--summary")) o->summary = val;
     else if (!strcmp(a, "--agency")) o->agency = val;
     else if (!strcmp(a, "--combine")) o->combine = val;
+    else if (!strcmp(a, "--manifest-encoding")) o->manifest_encoding = val;
     else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) o->jobs = val;
     else if (!strcmp(a, "--fonts")) {
         if (o->nfont_dirs < 16) o->font_dirs[o->nfont_dirs++] = val;
@@ -249,7 +258,7 @@ static int S_takes_value(const char *a)
 {
     static const char *const opts[] = {"-o", "--output", "--layout", "--paper", "--fonts",
                                        "--dump-boxes", "--previous", "-j", "--jobs", "--manifest",
-                                       "--summary", "--agency", "--combine"};
+                                       "--summary", "--agency", "--combine", "--manifest-encoding"};
     for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
         if (!strcmp(a, opts[i])) return 1;
     return 0;
@@ -290,6 +299,8 @@ static int S_parse(int argc, char **argv, S_Opts *o)
         }
         if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
+        } else if (!strcmp(a, "--duplex")) {
+            o->duplex = 1;
         } else if (S_takes_value(a)) {
             if (i + 1 >= argc) return S_usage_error("%s needs a value", a);
             S_option_value(o, a, argv[++i]);
@@ -321,8 +332,14 @@ static int S_dispatch(const S_Opts *o, const char *data)
     if (!o->ninputs || !o->out)
         return S_usage_error("batch takes REPORT.yaml or FOLDER... -o OUTDIR%s", "");
     if (o->summary && !o->agency) return S_usage_error("--summary needs --agency NAME%s", "");
+    if (o->duplex && !o->combine) return S_usage_error("--duplex is for --combine OUT.pdf%s", "");
+    if (o->manifest_encoding && strcasecmp(o->manifest_encoding, "utf-8") &&
+        strcasecmp(o->manifest_encoding, "gbk") && strcasecmp(o->manifest_encoding, "gb18030"))
+        return S_usage_error("--manifest-encoding is utf-8, gbk or gb18030, not '%s'",
+                             o->manifest_encoding);
     NbBatchOpts bo = {S_job_opts(o, data), o->inputs, o->ninputs, o->out, o->workers,
-                      o->manifest, o->summary, o->agency, o->combine, o->quiet};
+                      o->manifest, o->summary, o->agency, o->combine, o->quiet,
+                      o->manifest_encoding, o->duplex};
     return nb_batch(&bo);
 }
 

@@ -748,6 +748,7 @@ int nb_pdf_paint(NbPdfPainter *p, const NbDoc *doc, char **out, size_t *len, NbD
 
 typedef struct {
     unsigned pages, outline, first, last, first_page;
+    unsigned blank;    /* a blank page before it (two-sided printing), or 0 */
     size_t count;
     char *title;
 } S_Part;
@@ -762,11 +763,14 @@ struct NbPdfCombined {
     unsigned pages, info; /* the page tree's root; the first document's information */
     S_Part *parts;
     size_t nparts, cap, npages;
+    int duplex;
+    double last_w, last_h; /* the last page's size, for a blank one after it */
 };
 
-NbPdfCombined *nb_pdf_combined_new(NbOut *out)
+NbPdfCombined *nb_pdf_combined_new(NbOut *out, int duplex)
 {
     NbPdfCombined *c = nb_xcalloc(1, sizeof *c);
+    c->duplex = duplex;
     c->p = nb_pdf_painter_new();
     c->cat = nb_cat_new(out);
     return c;
@@ -877,11 +881,24 @@ int nb_pdf_combined_add(NbPdfCombined *c, const NbDoc *doc, NbDiag *diag)
     free(subs);
     if (!ok) return S_cat_failed(diag, doc->author ? doc->author : "a report", err);
     if (!c->nparts) c->info = part.info;
+    unsigned blank = 0;
+    if (c->duplex && c->npages % 2) { /* it starts on a right-hand page: a blank one before */
+        blank = nb_cat_reserve(c->cat);
+        NbBuf b = {0};
+        nb_buf_printf(&b, "<<\n/Type /Page\n/Parent %u 0 R\n/MediaBox [ 0 0 ", c->pages);
+        S_num(&b, c->last_w), S_num(&b, c->last_h);
+        nb_buf_puts(&b, "]\n/Resources << >>\n>>");
+        ok = nb_cat_object(c->cat, blank, b.s, b.len);
+        nb_buf_free(&b);
+        if (!ok) return S_cat_failed(diag, "a blank page", NULL);
+        c->npages++;
+    }
     nb_grow(&c->parts, &c->cap, c->nparts + 1, sizeof *c->parts);
     c->parts[c->nparts++] = (S_Part){part.pages, part.outline, part.outline_first, part.outline_last,
-                                     part.first_page, part.outline_count,
+                                     part.first_page, blank, part.outline_count,
                                      nb_xstrdup(doc->author ? doc->author : "")};
     c->npages += part.npages;
+    c->last_w = doc->w, c->last_h = doc->h;
     return 1;
 }
 
@@ -933,7 +950,10 @@ int nb_pdf_combined_end(NbPdfCombined *c, size_t *pages, NbDiag *diag)
     ok = ok && nb_cat_object(c->cat, outlines, b.s, b.len);
     b.len = 0;
     nb_buf_puts(&b, "<<\n/Type /Pages\n/Kids [");
-    for (size_t i = 0; i < c->nparts; i++) nb_buf_printf(&b, " %u 0 R", c->parts[i].pages);
+    for (size_t i = 0; i < c->nparts; i++) {
+        if (c->parts[i].blank) nb_buf_printf(&b, " %u 0 R", c->parts[i].blank);
+        nb_buf_printf(&b, " %u 0 R", c->parts[i].pages);
+    }
     nb_buf_printf(&b, " ]\n/Count %zu\n>>", c->npages);
     ok = ok && nb_cat_object(c->cat, c->pages, b.s, b.len);
     b.len = 0;

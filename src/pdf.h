@@ -21,7 +21,7 @@ int nb_pdf_paint(NbPdfPainter *p, const NbDoc *doc, char **out, size_t *len, NbD
  * written), add each again in the same order (its pages, under its agency in the outline),
  * end (0 on failure, with diagnostics). The caller commits or aborts out. */
 typedef struct NbPdfCombined NbPdfCombined;
-NbPdfCombined *nb_pdf_combined_new(NbOut *out);
+NbPdfCombined *nb_pdf_combined_new(NbOut *out, int duplex); /* duplex: each from an odd page */
 int nb_pdf_combined_collect(NbPdfCombined *c, const NbDoc *doc);
 int nb_pdf_combined_start(NbPdfCombined *c, NbDiag *diag);
 int nb_pdf_combined_add(NbPdfCombined *c, const NbDoc *doc, NbDiag *diag);

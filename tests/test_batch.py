@@ -66,7 +66,7 @@ class Batch(unittest.TestCase):
         cls.result = run([program(), 'batch', inp, '-o', cls.out, '-j', '2',
                           '--manifest', cls.manifest, '--summary', cls.summary,
                           '--agency', '某某区人民政府', '--combine', cls.combined])
-        with open(cls.manifest, encoding='utf-8') as f:
+        with open(cls.manifest, encoding='utf-8-sig') as f:
             cls.rows = list(csv.DictReader(f))
         cls.good = [r for r in cls.rows if r['status'] == 'rendered']
 
@@ -83,7 +83,8 @@ class Batch(unittest.TestCase):
 
     def test_manifest(self):
         self.assertEqual(len(self.rows), 12)
-        self.assertEqual(list(self.rows[0]), ['input', 'output', 'pages', 'bytes', 'status', 'message'])
+        self.assertEqual(list(self.rows[0]), ['input', 'output', 'agency', 'year', 'pages', 'bytes',
+                                              'status', 'error', 'message'])
         # in input order: folders walked in name order
         self.assertEqual([r['input'] for r in self.rows], sorted(r['input'] for r in self.rows))
         for r in self.rows:
@@ -95,6 +96,8 @@ class Batch(unittest.TestCase):
             else:
                 self.assertEqual((r['output'], r['pages'], r['bytes']), ('', '0', '0'))
                 self.assertIn(': error: ', r['message'])
+                self.assertIn(': error: ', r['error'])
+                self.assertIn(r['error'], r['message'])
         failed = {os.path.basename(r['input']) for r in self.rows if r['status'] == 'failed'}
         self.assertEqual(failed, {'bad-r1.yaml', 'broken.yaml'})
 

@@ -282,5 +282,106 @@ class ExitStatusAndCounts(unittest.TestCase):
         self.assertEqual(os.listdir(out), ['u000.pdf'])
 
 
+def xlsx_cells(path):
+    """The text of every cell of an .xlsx's first sheet, row by row (read with zipfile: the
+    shared strings and the sheet's XML)."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+    ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
+    with zipfile.ZipFile(path) as z:
+        shared = []
+        if 'xl/sharedStrings.xml' in z.namelist():
+            for si in ET.fromstring(z.read('xl/sharedStrings.xml')).findall('m:si', ns):
+                shared.append(''.join(t.text or '' for t in si.iter(f'{{{ns["m"]}}}t')))
+        sheet = ET.fromstring(z.read('xl/worksheets/sheet1.xml'))
+    rows = []
+    for row in sheet.iter(f'{{{ns["m"]}}}row'):
+        cells = []
+        for c in row.findall('m:c', ns):
+            v = c.find('m:v', ns)
+            text = '' if v is None else v.text
+            if c.get('t') == 's':
+                text = shared[int(text)]
+            elif c.get('t') == 'inlineStr':
+                text = ''.join(t.text or '' for t in c.iter(f'{{{ns["m"]}}}t'))
+            cells.append(text)
+        rows.append(cells)
+    return rows
+
+
+class FilesTheOfficeOpens(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = folder('office')
+        write_units(cls.d, 3)
+        with open(os.path.join(cls.d, 'bad.yaml'), 'w', encoding='utf-8') as f:
+            f.write(unit(7).replace('year: 2023', 'year: 1999'))
+        cls.out = os.path.join(workdir(), 'office-out')
+        cls.manifest = os.path.join(workdir(), '清单.csv')
+        cls.combined = os.path.join(workdir(), '合订本.pdf')
+        cls.done = nb('batch', cls.d, '-o', cls.out, '--manifest', cls.manifest, '--combine',
+                      cls.combined, '--duplex')
+
+    def test_manifest_has_a_bom_and_says_whose_and_which_year(self):
+        with open(self.manifest, 'rb') as f:
+            self.assertEqual(f.read(3), b'\xef\xbb\xbf')
+        rows = manifest_rows(self.manifest)
+        units = [r for r in rows if not r['input'].endswith('bad.yaml')]
+        self.assertEqual([r['agency'] for r in units], [f'测试区第{i}街道办事处' for i in range(3)])
+        self.assertEqual({r['year'] for r in rows}, {'2023', '1999'})
+        bad = next(r for r in rows if r['input'].endswith('bad.yaml'))
+        self.assertRegex(bad['error'], r'^\S+bad\.yaml:\d+:\d+: error: ')
+        self.assertIn(bad['error'], bad['message'])
+
+    def test_manifest_opens_in_calc_with_chinese_intact(self):
+        if not shutil.which('soffice'):
+            self.fail('LibreOffice is not installed (./setup.sh installs libreoffice-calc-nogui)')
+        where = folder('calc')
+        profile = f'-env:UserInstallation=file://{where}/profile'
+        done = subprocess.run(['soffice', profile, '--headless', '--infilter=CSV:44,34,76',
+                               '--convert-to', 'xlsx', '--outdir', where, self.manifest],
+                              capture_output=True, text=True, timeout=WAIT)
+        sheet = os.path.join(where, '清单.xlsx')
+        self.assertTrue(os.path.exists(sheet), done.stdout + done.stderr)
+        cells = xlsx_cells(sheet)
+        self.assertEqual(cells[0][:4], ['input', 'output', 'agency', 'year'])
+        agencies = [row[2] for row in cells[1:] if len(row) > 2]
+        self.assertIn('测试区第0街道办事处', agencies)
+        self.assertIn('2023', [row[3] for row in cells[1:] if len(row) > 3])
+
+    def test_gbk_manifest(self):
+        path = os.path.join(workdir(), 'gbk.csv')
+        done = nb('batch', self.d, '-o', self.out, '--manifest', path, '--manifest-encoding', 'gbk')
+        self.assertEqual(done.returncode, 1, done.stderr)
+        with open(path, encoding='gbk') as f:
+            self.assertIn('测试区第0街道办事处', f.read())
+
+    def test_duplex_every_report_starts_on_an_odd_page(self):
+        self.assertEqual(self.done.returncode, 1, self.done.stderr)  # bad.yaml
+        outline = subprocess.run(['mutool', 'show', self.combined, 'outline'], capture_output=True,
+                                 text=True).stdout.splitlines()
+        starts = [int(re.search(r'#page=(\d+)', l).group(1)) for l in outline if not l.startswith('|')]
+        self.assertEqual(len(starts), 3)
+        self.assertTrue(all(p % 2 == 1 for p in starts), starts)
+        info = subprocess.run(['pdfinfo', self.combined], capture_output=True, text=True).stdout
+        pages = int(re.search(r'Pages:\s+(\d+)', info).group(1))
+        own = [int(re.search(r'Pages:\s+(\d+)', subprocess.run(
+            ['pdfinfo', os.path.join(self.out, f'u{i:03}.pdf')], capture_output=True,
+            text=True).stdout).group(1)) for i in range(3)]
+        self.assertEqual(pages, sum(own) + sum(n % 2 for n in own[:-1]))
+        text = subprocess.run(['pdftotext', '-f', str(starts[1] - 1), '-l', str(starts[1] - 1),
+                               self.combined, '-'], capture_output=True, text=True).stdout
+        if own[0] % 2:
+            self.assertEqual(text.strip(), '', 'the blank page is blank, unnumbered')
+        self.assertEqual(subprocess.run(['qpdf', '--check', self.combined],
+                                        capture_output=True).returncode, 0)
+
+    def test_duplex_needs_combine(self):
+        done = nb('batch', self.d, '-o', self.out, '--duplex')
+        self.assertEqual(done.returncode, 2)
+        self.assertIn('--duplex is for --combine', done.stderr)
+
+
 if __name__ == '__main__':
     sys.exit(run_tests(sys.modules[__name__]))
