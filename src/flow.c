@@ -165,13 +165,22 @@ static size_t S_table_min(const NbTable *t)
     return m < t->nrows ? m : t->nrows;
 }
 
-/* Height of what must stay with a heading: two lines of text or a table's head. */
+/* The rows a table's first part holds at least: its minimum, up to the first row after
+ * which it may break (not inside a spanned label). */
+static size_t S_table_first(const NbTable *t)
+{
+    size_t e = S_table_min(t);
+    while (e < t->nrows && !nb_table_can_break(t, e)) e++;
+    return e;
+}
+
+/* Height of what must stay with a heading: two lines of text or a table's first part. */
 static double S_keep_height(const S_Flow *f, const NbBlock *b0, const NbBlock *next)
 {
     if (!next) return 0;
     if (next->type == NB_B_TABLE) {
         const NbTable *t = f->tables[next - b0];
-        return f->l->styles[next->style].space_before + nb_table_page_height(t, 0, S_table_min(t));
+        return f->l->styles[next->style].space_before + nb_table_page_height(t, 0, S_table_first(t));
     }
     if (next->type == NB_B_PARA) { /* the lines S_para would leave on this page at least */
         NbLines lines;
@@ -179,6 +188,10 @@ static double S_keep_height(const S_Flow *f, const NbBlock *b0, const NbBlock *n
         size_t n = lines.n == 3 ? 3 : lines.n < 2 ? lines.n : 2;
         nb_lines_free(&lines);
         return (double)n * S_pitch(f, next->style);
+    }
+    if (next->type == NB_B_HEADING) { /* a heading over a heading: it keeps with what follows */
+        size_t i = (size_t)(next - b0) + 1;
+        return S_pitch(f, next->style) + S_keep_height(f, b0, i < f->bs->n ? &b0[i] : NULL);
     }
     return S_pitch(f, next->style);
 }

@@ -208,13 +208,16 @@ class TableContinuation(unittest.TestCase):
             self.assertEqual(len(seen), want, f'sweep {k}: one-row cells drawn')
 
     def test_heading_stays_with_table(self):
-        """三、收到和处理政府信息公开申请情况 is on the page where table 三 starts."""
+        """三、收到和处理政府信息公开申请情况 is on the page where table 三 starts, and 二 on
+        the page of table 二 (whose first part runs to the end of its first spanned label)."""
         for k, sample in enumerate(self.runs):
-            first = min(self.table_pages(sample))
             texts = [squash(''.join(w.text for w in reading_order(sample.page_words(p))))
                      for p in range(1, len(sample.words) + 1)]
-            on = [p for p, t in enumerate(texts, 1) if '三、收到和处理政府信息公开申请情况' in t]
-            self.assertEqual(on, [first], f'sweep {k}')
+            for heading, table in (('三、收到和处理政府信息公开申请情况', 'requests'),
+                                   ('二、主动公开政府信息情况', 'active')):
+                first = min(self.table_pages(sample, table))
+                on = [p for p, t in enumerate(texts, 1) if heading in t]
+                self.assertEqual(on, [first], f'sweep {k}: {heading}')
 
 
 class TableContinuationAtEveryRow(TableContinuation):
@@ -233,9 +236,11 @@ class TableContinuationAtEveryRow(TableContinuation):
         need. (Not at every row: where a break would leave the first part of a label
         short, that part grows to hold it, and the rows after it then fit in the same
         height, so the page takes them too; （四）无法提供 is as tall as its label, so no
-        break inside it ever gains a row.)"""
+        break inside it ever gains a row. Nor at rows 10 and 11 since a heading keeps with
+        its table's whole first part: those breaks came from 三 set where the sweep no longer
+        puts it, after a table 二 that moved to a new page without its heading.)"""
         starts, split_cells = self.continuation_starts()
-        self.assertGreaterEqual(len(starts), 10, f'continuations start at rows {sorted(starts)}')
+        self.assertGreaterEqual(len(starts), 9, f'continuations start at rows {sorted(starts)}')
         for cell in ((5, 0), (7, 1), (18, 1), (23, 1)):
             self.assertIn(cell, split_cells)
 
