@@ -547,31 +547,96 @@ static char *S_summary_data(const char *summary)
                : nb_xasprintf("%s.yaml", summary);
 }
 
-/* A report (YAML) whose every table is the sum of the given reports', listing them. */
-static char *S_summary_yaml(const NbLayout *l, NbReport **reps, size_t n, const char *agency,
-                            const char **overflow)
+/* A YAML double-quoted scalar. */
+static void S_yaml_quoted(NbBuf *b, const char *s)
+{
+    nb_buf_puts(b, "\"");
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') nb_buf_add(b, "\\", 1);
+        if (*s == '\n') nb_buf_puts(b, "\\n");
+        else nb_buf_add(b, s, 1);
+    }
+    nb_buf_puts(b, "\"");
+}
+
+/* key: |, then the text's lines indented. */
+static void S_yaml_block(NbBuf *b, const char *key, const char *text)
+{
+    nb_buf_printf(b, "%s: |\n", key);
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\n");
+        if (n) nb_buf_puts(b, "  "), nb_buf_add(b, p, n);
+        nb_buf_puts(b, "\n");
+        p += n + (p[n] == '\n');
+    }
+}
+
+/* Names, 、 between them, line breaks dropped. Allocated. */
+static char *S_names(char *const *names, size_t n)
+{
+    NbBuf b = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (i) nb_buf_puts(&b, "、");
+        for (const char *p = names[i]; *p; p++)
+            if (*p != '\n') nb_buf_add(&b, p, 1);
+    }
+    return b.s ? b.s : nb_xstrdup("");
+}
+
+/* How the 汇总 names its layout: by id when it is the data folder's, else by its path. */
+static char *S_layout_ref(const NbLayout *l, const char *data_dir)
+{
+    char *std = nb_layout_path(data_dir, l->id), *a = nb_path_key(std), *b = nb_path_key(l->file);
+    char *ref = strcmp(a, b) == 0 ? nb_xstrdup(l->id) : nb_xstrdup(b);
+    free(std), free(a), free(b);
+    return ref;
+}
+
+/* The 汇总 (YAML, a report of the same layout): its title and prose as the layout's
+ * summary: section words them, every table summed exactly over reps. NULL with the field
+ * in *overflow when a sum cannot be held. */
+static char *S_summary_yaml(const NbBatchOpts *o, const NbLayout *l, NbReport **reps, size_t n,
+                            char *const *missing, size_t nmissing, const char **overflow)
 {
     NbBuf b = {0};
     nb_buf_puts(&b, S_SUMMARY_MARK);
-    nb_buf_puts(&b, "agency: \"");
-    for (const char *p = agency; *p; p++) {
-        if (*p == '"' || *p == '\\') nb_buf_add(&b, "\\", 1);
-        nb_buf_add(&b, p, 1);
-    }
+    char *lref = S_layout_ref(l, o->job.data_dir);
+    nb_buf_puts(&b, "layout: ");
+    S_yaml_quoted(&b, lref);
+    free(lref);
+    nb_buf_puts(&b, "\nagency: ");
+    S_yaml_quoted(&b, o->agency);
     int y = 0, m = 0, d = 0;
     for (size_t i = 0; i < n; i++) /* the latest date of the reports */
         if (reps[i]->has_date && reps[i]->date_y * 400 + reps[i]->date_m * 32 + reps[i]->date_d >
                                      y * 400 + m * 32 + d)
             y = reps[i]->date_y, m = reps[i]->date_m, d = reps[i]->date_d;
-    nb_buf_printf(&b, "\"\nyear: %d\n", reps[0]->year);
+    nb_buf_printf(&b, "\nyear: %d\n", reps[0]->year);
     if (y) nb_buf_printf(&b, "date: %04d-%02d-%02d\n", y, m, d);
-    nb_buf_printf(&b, "preamble: |\n  本报告汇总以下%zu个单位的政府信息公开工作年度报告数据：", n);
-    for (size_t i = 0; i < n; i++) {
-        if (i) nb_buf_puts(&b, "、");
-        for (const char *p = reps[i]->agency; *p; p++)
-            if (*p != '\n') nb_buf_add(&b, p, 1);
+    /* the words: the layout's, with the district, the year and the units put in */
+    char year[16], count[24], mcount[24];
+    snprintf(year, sizeof year, "%d", reps[0]->year);
+    snprintf(count, sizeof count, "%zu", n);
+    snprintf(mcount, sizeof mcount, "%zu", nmissing);
+    char **names = nb_xcalloc(n ? n : 1, sizeof *names);
+    for (size_t i = 0; i < n; i++) names[i] = reps[i]->agency;
+    char *units = S_names(names, n), *gone = S_names(missing, nmissing);
+    free(names);
+    const char *mk[] = {"missing", "missing_count"}, *mv[] = {gone, mcount};
+    char *note = nmissing ? nb_expand(l->summary_missing, mk, mv, 2) : nb_xstrdup("");
+    const char *keys[] = {"agency", "year", "count", "units", "missing_note"};
+    const char *vals[] = {o->agency, year, count, units, note};
+    char *title = nb_expand(l->summary_title, keys, vals, 5);
+    nb_buf_puts(&b, "title: ");
+    S_yaml_quoted(&b, title);
+    nb_buf_puts(&b, "\n");
+    free(title);
+    for (size_t i = 0; i < l->nsummary_prose; i++) {
+        char *text = nb_expand(l->summary_prose[i].text, keys, vals, 5);
+        S_yaml_block(&b, l->summary_prose[i].field, text);
+        free(text);
     }
-    nb_buf_puts(&b, "。\n");
+    free(units), free(gone), free(note);
     const char *prev = "";
     for (size_t fi = 0; fi < l->nfields; fi++) {
         const NbField *f = &l->fields[fi];
@@ -598,63 +663,112 @@ static char *S_summary_yaml(const NbLayout *l, NbReport **reps, size_t n, const 
     return b.s;
 }
 
-/* The 汇总 report: every rendered report loaded again, its tables summed, rendered as
- * --agency's. */
+/* "a.yaml (2022), b.yaml (layout x) and 3 more": the first few of a list. */
+static void S_some(NbBuf *b, char *const *items, size_t n)
+{
+    enum { S_SHOWN = 8 };
+    for (size_t i = 0; i < n && i < S_SHOWN; i++) nb_buf_printf(b, "%s%s", i ? ", " : "", items[i]);
+    if (n > S_SHOWN) nb_buf_printf(b, " and %zu more", n - S_SHOWN);
+}
+
+/* The 汇总 report: every rendered report loaded again, all of one layout and one year, its
+ * tables summed, worded by the layout's summary: section, rendered as --agency's. Units
+ * that failed or were refused keep it from being made, unless --allow-incomplete (it then
+ * names them). Its exit status: 0, 1 (the data), 3 (the system). */
 static int S_summary(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
 {
+    NbMark at = {o->summary, 0, 0};
     NbWorker *w = nb_worker_new(&o->job);
     NbReport **reps = nb_xcalloc(it->n ? it->n : 1, sizeof *reps);
-    const NbLayout *l = NULL;
-    size_t n = 0;
+    const NbLayout **lays = nb_xcalloc(it->n ? it->n : 1, sizeof *lays);
+    char **missing = nb_xcalloc(it->n ? it->n : 1, sizeof *missing);
+    size_t n = 0, nmissing = 0, *from = nb_xcalloc(it->n ? it->n : 1, sizeof *from);
     int status = 0; /* 1 wrong data, 3 a system failure */
     for (size_t i = 0; i < it->n; i++) {
-        if (it->items[i].status != NB_JOB_OK) continue;
-        const NbLayout *li = NULL;
-        NbReport *r = nb_worker_load(w, it->items[i].input, &li, diag);
-        if (!r) continue;
-        if (l && li != l) {
-            nb_diag_add(diag, NB_ERROR, (NbMark){it->items[i].input, 0, 0},
-                        "a summary adds up reports of one format; this one has another layout");
-            status = 1;
-        } else if (n && r->year != reps[0]->year) {
-            nb_diag_add(diag, NB_ERROR, (NbMark){it->items[i].input, 0, 0},
-                        "a summary adds up reports of one year: this is %d, the first was %d",
-                        r->year, reps[0]->year);
-            status = 1;
+        NbReport *r = it->items[i].status == NB_JOB_OK ? nb_worker_load(w, it->items[i].input,
+                                                                        &lays[n], diag) : NULL;
+        if (!r) { /* failed, refused, or changed since: left out, by its name */
+            missing[nmissing++] = nb_xstrdup(it->items[i].agency ? it->items[i].agency
+                                                                 : it->items[i].input);
+            continue;
         }
-        l = li;
+        from[n] = i;
         reps[n++] = r;
     }
+    /* one layout and one year: those of most reports; the others are named at once */
+    size_t best = 0, *kinds = nb_xcalloc(n ? n : 1, sizeof *kinds), *counts = nb_xcalloc(n ? n : 1,
+                                                                                      sizeof *counts);
+    size_t nkinds = 0; /* the distinct (layout, year) pairs: a few at most */
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < nkinds && !(lays[kinds[k]] == lays[i] && reps[kinds[k]]->year == reps[i]->year)) k++;
+        if (k == nkinds) kinds[nkinds++] = i;
+        counts[k]++;
+    }
+    for (size_t k = 0, top = 0; k < nkinds; k++)
+        if (counts[k] > top) top = counts[k], best = kinds[k];
+    free(kinds), free(counts);
+    char **odd = nb_xcalloc(n ? n : 1, sizeof *odd);
+    size_t nodd = 0;
+    for (size_t i = 0; i < n; i++)
+        if (lays[i] != lays[best] || reps[i]->year != reps[best]->year)
+            odd[nodd++] = lays[i] != lays[best]
+                              ? nb_xasprintf("%s (layout %s)", it->items[from[i]].input, lays[i]->id)
+                              : nb_xasprintf("%s (%d)", it->items[from[i]].input, reps[i]->year);
     if (!n) {
-        nb_diag_add(diag, NB_ERROR, (NbMark){o->summary, 0, 0}, "no report to sum up");
+        nb_diag_add(diag, NB_ERROR, at, "no report to sum up");
+        status = 1;
+    } else if (nodd) {
+        NbBuf b = {0};
+        S_some(&b, odd, nodd);
+        nb_diag_add(diag, NB_ERROR, at, "not made: a 汇总 adds up reports of one layout and one year, "
+                                        "%s of %d for most, but not %s; take them out or run them "
+                                        "apart", lays[best]->id, reps[best]->year, b.s);
+        nb_buf_free(&b);
+        status = 1;
+    } else if (!lays[best]->has_summary) {
+        nb_diag_add(diag, NB_ERROR, at, "not made: the layout %s has no summary: section saying how "
+                                        "its 汇总 is worded (see layouts/%s.yaml)",
+                    lays[best]->file, NB_DEFAULT_LAYOUT);
+        status = 1;
+    } else if (nmissing && !o->allow_incomplete) {
+        NbBuf b = {0};
+        S_some(&b, missing, nmissing);
+        nb_diag_add(diag, NB_ERROR, at, "not made: %zu of the %zu units are not in it (their reports "
+                                        "failed or were refused, as said above): %s; put them "
+                                        "right, or give --allow-incomplete to make it without them "
+                                        "(it then names them)", nmissing, n + nmissing, b.s);
+        nb_buf_free(&b);
         status = 1;
     }
     if (!status) {
         /* the summed data is kept beside the PDF: `nianbao render` makes the same PDF of it */
         const char *overflow = NULL;
-        char *yaml = S_summary_yaml(l, reps, n, o->agency, &overflow);
-        if (!yaml) {
-            nb_diag_add(diag, NB_ERROR, (NbMark){o->summary, 0, 0},
-                        "%s summed over the reports is too large to hold exactly", overflow);
-            status = 1;
-        }
+        char *yaml = S_summary_yaml(o, lays[best], reps, n, missing, nmissing, &overflow);
         char *ypath = S_summary_data(o->summary);
         const char *err = NULL;
-        if (yaml && !nb_write_atomic(ypath, yaml, strlen(yaml), &err)) {
+        if (!yaml) {
+            nb_diag_add(diag, NB_ERROR, at, "%s summed over the reports is too large to hold exactly",
+                        overflow);
+            status = 1;
+        } else if (!nb_write_atomic(ypath, yaml, strlen(yaml), &err)) {
             nb_diag_add(diag, NB_ERROR, (NbMark){ypath, 0, 0}, "cannot write: %s", err);
             status = 3;
-        } else if (yaml) {
+        } else {
             NbJobResult res = nb_worker_run(w, ypath, NULL, 0, o->summary, NULL, diag);
             status = res.status == NB_JOB_OK ? 0 : res.status == NB_JOB_SYSTEM ? 3 : 1;
             if (!status && !o->quiet)
-                fprintf(stderr, "%s: the 汇总 report of %zu units, %zu pages (its data: %s)\n",
-                        o->summary, n, res.pages, ypath);
+                fprintf(stderr, "%s: the 汇总 report of %zu units%s, %zu pages (its data: %s)\n",
+                        o->summary, n, nmissing ? ", some left out (it names them)" : "",
+                        res.pages, ypath);
         }
         free(ypath);
         free(yaml);
     }
     for (size_t i = 0; i < n; i++) nb_report_free(reps[i]);
-    free(reps);
+    for (size_t i = 0; i < nmissing; i++) free(missing[i]);
+    for (size_t i = 0; i < nodd; i++) free(odd[i]);
+    free(reps), free(lays), free(missing), free(odd), free(from);
     nb_worker_free(w);
     return status;
 }

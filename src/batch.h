@@ -19,6 +19,7 @@ typedef struct {
     int quiet;
     const char *manifest_encoding; /* NULL or "utf-8" (with a BOM), "gbk", "gb18030" */
     int duplex;                 /* the combined PDF: each report from an odd page */
+    int allow_incomplete;       /* the 汇总 made even when units failed (it names them) */
 } NbBatchOpts;
 
 /* Returns the exit status: 0 all rendered, 1 some report failed, 2 usage, 3 system. */

@@ -18,7 +18,7 @@ typedef struct {
 static const char *const S_root_keys[] = {
     "id", "name", "page", "fonts", "styles", "table_continued", "table_clean_break", "title",
     "title_breaks", "date_format", "years", "template", "data", "computed", "document",
-    "tables", "rules", NULL};
+    "tables", "rules", "summary", NULL};
 static const char *const S_page_keys[] = {"size", "margin", "lines", "chars", "page_number", NULL};
 static const char *const S_margin_keys[] = {"top", "bottom", "left", "right", NULL};
 static const char *const S_page_number_keys[] = {"style", "text", "below", "inset", NULL};
@@ -26,6 +26,7 @@ static const char *const S_style_keys[] = {"font", "size", "align", "indent", "l
                                            "space_before", "space_after", "padding", "rule",
                                            "grid", NULL};
 static const char *const S_template_keys[] = {"head", "prose", NULL};
+static const char *const S_summary_keys[] = {"title", "prose", "missing", NULL};
 static const char *const S_field_keys[] = {"count", "total", "decimal", "label", NULL};
 static const char *const S_computed_keys[] = {"label", "sum", NULL};
 static const char *const S_table_keys[] = {"section", "columns", "header_rows", "align", "cells",
@@ -1045,6 +1046,45 @@ static void S_head(S_Ctx *c, const NbYNode *root)
         S_err(c, n, "layout: table_clean_break is a fraction of the page, 0 to 1", NULL);
 }
 
+/* summary: the district's 汇总 (batch --summary) as this format words it: its title, the
+ * text of prose fields ({agency} {year} {count} {units} {missing_note}), and the note that
+ * names the units left out ({missing} {missing_count}). Each prose key is a prose block of
+ * the document. Optional: without it a 汇总 of this format is refused. */
+static void S_summary(S_Ctx *c, const NbYNode *root)
+{
+    NbLayout *l = c->l;
+    const NbYNode *n = nb_ymap_get(root, "summary");
+    if (!n) return;
+    if (n->kind != NB_Y_MAP) {
+        S_err(c, n, "layout: summary is a mapping of title, prose and missing", NULL);
+        return;
+    }
+    S_keys(c, n, S_summary_keys, "summary");
+    l->has_summary = 1;
+    l->summary_title = S_str(c, n, "title");
+    l->summary_missing = S_str(c, n, "missing");
+    const NbYNode *prose = S_need(c, n, "prose", NB_Y_MAP);
+    if (!prose) return;
+    l->summary_prose = nb_xcalloc(prose->n ? prose->n : 1, sizeof *l->summary_prose);
+    for (size_t i = 0; i < prose->n; i++) {
+        const char *key = prose->keys[i]->str;
+        const NbYNode *v = prose->items[i];
+        int known = 0;
+        for (size_t b = 0; b < l->nblocks && !known; b++)
+            known = l->blocks[b].kind == NB_BLK_PROSE && !strcmp(l->blocks[b].text, key);
+        if (!known) {
+            S_err(c, prose->keys[i], "layout: summary.prose names a prose field of the document",
+                  key);
+            continue;
+        }
+        if (v->kind != NB_Y_SCALAR) {
+            S_err(c, v, "layout: summary.prose gives each field its text", key);
+            continue;
+        }
+        l->summary_prose[l->nsummary_prose++] = (NbSummaryProse){nb_xstrdup(key), nb_xstrdup(v->str)};
+    }
+}
+
 /* A layout from its parsed file; the document is freed. */
 static NbLayout *S_build(NbYDoc *doc, NbDiag *diag)
 {
@@ -1069,6 +1109,7 @@ static NbLayout *S_build(NbYDoc *doc, NbDiag *diag)
         if (tables) S_tables(&c, root);
         if (tables) S_document_tables(&c, root); /* a misspelt block is named even so */
         if (!c.failed) S_rules(&c, root);
+        if (!c.failed) S_summary(&c, root);
     }
     nb_ydoc_free(doc);
     if (c.failed) {
@@ -1153,6 +1194,11 @@ void nb_layout_free(NbLayout *l)
     free(l->title_breaks);
     free(l->template_head);
     free(l->template_prose);
+    free(l->summary_title);
+    free(l->summary_missing);
+    for (size_t i = 0; i < l->nsummary_prose; i++)
+        free(l->summary_prose[i].field), free(l->summary_prose[i].text);
+    free(l->summary_prose);
     for (size_t i = 0; i < l->nfields; i++) {
         free(l->fields[i].path);
         free(l->fields[i].label);

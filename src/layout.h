@@ -121,6 +121,11 @@ typedef struct {
     int table;          /* index into tables */
 } NbBlockSpec;
 
+/* The 汇总's text for one prose field of the document. */
+typedef struct {
+    char *field, *text;
+} NbSummaryProse;
+
 typedef struct {
     char *file;
     char *id, *name;
@@ -157,6 +162,11 @@ typedef struct {
     size_t ntables;
     NbRule *rules;
     size_t nrules;
+    int has_summary;                       /* summary: how a district's 汇总 is worded */
+    char *summary_title;                   /* {agency} {year}, '|' a preferred break */
+    NbSummaryProse *summary_prose;         /* {agency} {year} {count} {units} {missing_note} */
+    size_t nsummary_prose;
+    char *summary_missing;                 /* {missing} {missing_count}: units left out */
 } NbLayout;
 
 #define NB_DEFAULT_LAYOUT "gov-info-disclosure-2021"

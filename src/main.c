@@ -32,7 +32,7 @@ typedef struct {
     const char *dump_boxes;
     const char *previous;
     const char *manifest, *summary, *agency, *combine, *manifest_encoding;
-    int duplex;
+    int duplex, allow_incomplete;
     const char *jobs;
     int workers;
     const char *font_dirs[16];
@@ -71,6 +71,8 @@ static const char S_usage[] =
     "  --summary OUT.pdf   also the 汇总 report: every table summed over the reports rendered\n"
     "                      (its data is written beside it as OUT.yaml)\n"
     "  --agency NAME       the 汇总 report's agency (with --summary)\n"
+    "  --allow-incomplete  make the 汇总 even when some units failed or were refused; it\n"
+    "                      names them (without it, it is not made then)\n"
     "  --combine OUT.pdf   also one PDF holding every report rendered, in order, for printing\n"
     "  --duplex            with --combine: every report starts on an odd page, for two-sided\n"
     "                      printing (a blank page where needed)\n"
@@ -301,6 +303,8 @@ static int S_parse(int argc, char **argv, S_Opts *o)
             o->quiet = 1;
         } else if (!strcmp(a, "--duplex")) {
             o->duplex = 1;
+        } else if (!strcmp(a, "--allow-incomplete")) {
+            o->allow_incomplete = 1;
         } else if (S_takes_value(a)) {
             if (i + 1 >= argc) return S_usage_error("%s needs a value", a);
             S_option_value(o, a, argv[++i]);
@@ -333,13 +337,15 @@ static int S_dispatch(const S_Opts *o, const char *data)
         return S_usage_error("batch takes REPORT.yaml or FOLDER... -o OUTDIR%s", "");
     if (o->summary && !o->agency) return S_usage_error("--summary needs --agency NAME%s", "");
     if (o->duplex && !o->combine) return S_usage_error("--duplex is for --combine OUT.pdf%s", "");
+    if (o->allow_incomplete && !o->summary)
+        return S_usage_error("--allow-incomplete is for --summary OUT.pdf%s", "");
     if (o->manifest_encoding && strcasecmp(o->manifest_encoding, "utf-8") &&
         strcasecmp(o->manifest_encoding, "gbk") && strcasecmp(o->manifest_encoding, "gb18030"))
         return S_usage_error("--manifest-encoding is utf-8, gbk or gb18030, not '%s'",
                              o->manifest_encoding);
     NbBatchOpts bo = {S_job_opts(o, data), o->inputs, o->ninputs, o->out, o->workers,
                       o->manifest, o->summary, o->agency, o->combine, o->quiet,
-                      o->manifest_encoding, o->duplex};
+                      o->manifest_encoding, o->duplex, o->allow_incomplete};
     return nb_batch(&bo);
 }
 

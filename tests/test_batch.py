@@ -64,7 +64,7 @@ class Batch(unittest.TestCase):
         cls.summary = os.path.join(cls.root, '汇总.pdf')
         cls.combined = os.path.join(cls.root, 'all.pdf')
         cls.result = run([program(), 'batch', inp, '-o', cls.out, '-j', '2',
-                          '--manifest', cls.manifest, '--summary', cls.summary,
+                          '--manifest', cls.manifest, '--summary', cls.summary, '--allow-incomplete',
                           '--agency', '某某区人民政府', '--combine', cls.combined])
         with open(cls.manifest, encoding='utf-8-sig') as f:
             cls.rows = list(csv.DictReader(f))
@@ -128,9 +128,14 @@ class Batch(unittest.TestCase):
             with open(r['input'], encoding='utf-8') as f:
                 inputs.append(yaml.safe_load(f))
         self.assertEqual(summary['agency'], '某某区人民政府')
-        for inp in inputs:
-            self.assertIn(inp['agency'], summary['preamble'])
+        prose = ''.join(summary[k] for k in ('preamble', 'overview', 'problems', 'other_matters'))
+        for inp in inputs:   # the units summed, named (the layout's summary: says where)
+            self.assertIn(inp['agency'], prose)
         self.assertIn(f'{len(inputs)}个单位', summary['preamble'])
+        # and the two left out (with --allow-incomplete): by agency, or by file when unread
+        self.assertIn('以下2个单位的报告未能纳入本汇总', summary['preamble'])
+        self.assertIn('瀍河回族区西关街道办事处', summary['preamble'])
+        self.assertIn('broken.yaml', summary['preamble'])
 
         def rows(node, path=''):
             if isinstance(node, dict):

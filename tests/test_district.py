@@ -383,5 +383,117 @@ class FilesTheOfficeOpens(unittest.TestCase):
         self.assertIn('--duplex is for --combine', done.stderr)
 
 
+def pdf_text(path):
+    done = subprocess.run(['pdftotext', path, '-'], capture_output=True, text=True)
+    return re.sub(r'\s+', '', done.stdout)
+
+
+class SummarySaysWhatItHolds(unittest.TestCase):
+
+    def batch(self, name, d, *extra):
+        summary = os.path.join(workdir(), f'{name}-汇总.pdf')
+        for p in (summary, summary[:-4] + '.yaml'):
+            if os.path.exists(p):
+                os.remove(p)
+        done = nb('batch', d, '-o', os.path.join(workdir(), f'{name}-out'), '--summary', summary,
+                  '--agency', '测试区人民政府', *extra)
+        return done, summary
+
+    def test_a_failed_unit_keeps_it_from_being_made(self):
+        d = folder('sum-failed')
+        write_units(d, 3)
+        with open(os.path.join(d, 'u001.yaml'), encoding='utf-8') as f:
+            text = f.read()
+        with open(os.path.join(d, 'u001.yaml'), 'w', encoding='utf-8') as f:
+            f.write(text.replace('regulations:         [0, 0, 0]', 'regulations:         [0, 0, -1]'))
+        done, summary = self.batch('sum-failed', d)
+        self.assertEqual(done.returncode, 1, done.stderr)
+        self.assertIn('汇总.pdf: error: not made: 1 of the 3 units are not in it', done.stderr)
+        self.assertIn('测试区第1街道办事处', done.stderr)
+        self.assertIn('--allow-incomplete', done.stderr)
+        self.assertFalse(os.path.exists(summary))
+        self.assertFalse(os.path.exists(summary[:-4] + '.yaml'))
+        # allowed: made of the other two, and it names the one left out
+        done, summary = self.batch('sum-failed', d, '--allow-incomplete')
+        self.assertEqual(done.returncode, 1, done.stderr)   # a unit still failed
+        text = pdf_text(summary)
+        self.assertIn('汇总所属2个单位', text)
+        self.assertIn('以下1个单位的报告未能纳入本汇总，其数据不在本报告中：测试区第1街道办事处。', text)
+        self.assertIn('测试区第0街道办事处、测试区第2街道办事处', text)
+
+    def test_a_folder_of_two_years_is_refused_with_one_message(self):
+        d = folder('sum-years')
+        write_units(d, 3)
+        for i in (7, 8):
+            with open(os.path.join(d, f'old{i}.yaml'), 'w', encoding='utf-8') as f:
+                f.write(unit(i, year=2022))
+        done, summary = self.batch('sum-years', d)
+        self.assertEqual(done.returncode, 1, done.stderr)
+        lines = [l for l in done.stderr.splitlines() if '汇总.pdf: error' in l]
+        self.assertEqual(len(lines), 1, done.stderr)
+        self.assertIn('gov-info-disclosure-2021 of 2023 for most, but not', lines[0])
+        self.assertIn(f'{d}/old7.yaml (2022), {d}/old8.yaml (2022)', lines[0])
+        self.assertNotIn('u000.yaml', lines[0])
+        self.assertFalse(os.path.exists(summary))
+
+    def test_the_inputs_layout_with_a_renamed_field_and_no_preamble(self):
+        layout = os.path.join(REPO, 'tests', 'layouts', 'renamed-no-preamble.yaml')
+        d = folder('sum-layout')
+        for i, fee in enumerate(('1.5', '2.25')):
+            text = unit(i, fee=fee).replace('layout: gov-info-disclosure-2021', f'layout: {layout}')
+            text = text.replace('  fees: ', '  charges: ')
+            with open(os.path.join(d, f'u{i}.yaml'), 'w', encoding='utf-8') as f:
+                f.write(text)
+        done, summary = self.batch('sum-layout', d)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        data = summary_data(summary[:-4] + '.yaml')
+        self.assertEqual(data['layout'], layout)
+        self.assertEqual(data['active_disclosure']['charges'], ['3.75'])
+        self.assertNotIn('preamble', data)
+        self.assertEqual(data['title'], '测试区人民政府2023年政府信息公开工作年度报告汇总')
+        text = pdf_text(summary)
+        self.assertIn('测试区人民政府2023年政府信息公开工作年度报告汇总', text)
+        self.assertIn('本报告汇总测试区人民政府所属2个单位2023年度的数据。', text)
+        self.assertIn('所含单位：测试区第0街道办事处、测试区第1街道办事处。', text)
+        self.assertIn('3.75', text)
+
+    def test_a_layout_without_a_summary_section(self):
+        import yaml as pyyaml
+        with open(os.path.join(REPO, 'tests', 'layouts', 'renamed-no-preamble.yaml'),
+                  encoding='utf-8') as f:
+            layout = pyyaml.safe_load(f)
+        del layout['summary']
+        path = os.path.join(workdir(), 'no-summary.yaml')
+        with open(path, 'w', encoding='utf-8') as f:
+            pyyaml.safe_dump(layout, f, allow_unicode=True, sort_keys=False)
+        d = folder('sum-nolayout')
+        text = unit(0).replace('layout: gov-info-disclosure-2021', f'layout: {path}')
+        with open(os.path.join(d, 'u0.yaml'), 'w', encoding='utf-8') as f:
+            f.write(text.replace('  fees: ', '  charges: '))
+        done, summary = self.batch('sum-nolayout', d)
+        self.assertEqual(done.returncode, 1, done.stderr)
+        self.assertIn('has no summary: section', done.stderr)
+
+    def test_every_heading_has_its_text_and_tables_keep_their_headings(self):
+        d = folder('sum-30')
+        subprocess.run([sys.executable, GEN, '30', d, '--seed', '5'], check=True,
+                       stdout=subprocess.DEVNULL, timeout=WAIT)
+        done, summary = self.batch('sum-30', d)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        pages = subprocess.run(['pdftotext', summary, '-'], capture_output=True,
+                               text=True).stdout.split('\f')
+        pages = [re.sub(r'\s+', '', p) for p in pages]
+        whole = ''.join(pages)
+        for heading, after in (('一、总体情况', '2023年，测试区人民政府所属30个单位'),
+                               ('五、存在的主要问题及改进情况', '各单位存在的主要问题'),
+                               ('六、其他需要报告的事项', '本报告无其他需要报告的事项')):
+            self.assertIn(heading + after, whole)
+        for heading, table in (('二、主动公开政府信息情况', '第二十条第（一）项'),
+                               ('三、收到和处理政府信息公开申请情况', '申请人情况')):
+            on = [k for k, p in enumerate(pages) if heading in p]
+            self.assertEqual(len(on), 1)
+            self.assertIn(table, pages[on[0]], heading)
+
+
 if __name__ == '__main__':
     sys.exit(run_tests(sys.modules[__name__]))

@@ -1464,6 +1464,34 @@ static void test_misspelt_table_block_named(void **state)
     S_RUN(cases);
 }
 
+/* The 汇总's wording: read from the layout, each prose key a prose block of the document,
+ * its keys checked like every other mapping's. */
+static void test_summary_section(void **state)
+{
+    (void)state;
+    NbDiag d = {0};
+    NbLayout *l = nb_layout_parse("l.yaml", S_text, strlen(S_text), &d);
+    assert_non_null(l);
+    assert_true(l->has_summary);
+    assert_string_equal(l->summary_title, "{agency}|{year}年政府信息公开工作年度报告（汇总）");
+    assert_int_equal(l->nsummary_prose, 4);
+    assert_string_equal(l->summary_prose[0].field, "preamble");
+    assert_non_null(strstr(l->summary_prose[0].text, "{missing_note}"));
+    assert_string_equal(l->summary_prose[3].field, "other_matters");
+    assert_non_null(strstr(l->summary_missing, "{missing}"));
+    nb_layout_free(l);
+    nb_diag_free(&d);
+    static const S_Case cases[] = {
+        EN("  missing: 以下", "  misssing: 以下",
+           "layout: unknown key 'misssing' in summary; did you mean 'missing'?", "^misssing: 以下", -1),
+        EN("    problems: |\n      各单位", "    problem: |\n      各单位",
+           "layout: summary.prose names a prose field of the document: problem", "^problem: |", -1),
+        EN("    other_matters: |\n      本报告无其他需要报告的事项。", "    other_matters: [无]",
+           "layout: summary.prose gives each field its text: other_matters", "other_matters: ^[无]", -1),
+    };
+    S_RUN(cases);
+}
+
 /* Values that cannot be right are errors at the value (they were accepted): header_rows
  * beyond the table's rows (appeals has 4), a range rule with min > max (no report could pass
  * it), a page number without {page} (every page numbered alike), a computed row with the
@@ -1512,6 +1540,7 @@ int main(void)
         cmocka_unit_test(test_load_missing_file),
         cmocka_unit_test(test_layout_path),
         cmocka_unit_test(test_paper_size),
+        cmocka_unit_test(test_summary_section),
         cmocka_unit_test(test_fit_paper_a3),
         cmocka_unit_test(test_value_cells_and_labels),
         cmocka_unit_test(test_row_key),
