@@ -1084,8 +1084,61 @@ static int S_collisions(const NbBatchOpts *o, S_Items *it, NbDiag *diag)
     return status;
 }
 
-int nb_batch(const NbBatchOpts *o)
+static int S_prev_sort(const void *a, const void *b)
 {
+    const NbPrevious *x = a, *y = b;
+    if (x->year != y->year) return x->year < y->year ? -1 : 1;
+    int c = strcmp(x->agency, y->agency);
+    return c ? c : strcmp(x->path, y->path);
+}
+
+/* batch --previous DIR: last year's reports found there, each by its agency and year,
+ * sorted for the workers to look theirs up; two of one unit are marked. */
+static NbPrevious *S_previous_dir(const char *dir, size_t *n)
+{
+    S_Items found = {0};
+    S_Seen seen = {0};
+    S_walk(&found, dir, 0, &seen);
+    free(seen.ids);
+    NbPrevious *p = nb_xcalloc(found.n ? found.n : 1, sizeof *p);
+    *n = 0;
+    for (size_t i = 0; i < found.n; i++) {
+        char *agency;
+        int year;
+        nb_job_identity(found.items[i].input, &agency, &year);
+        if (agency && year) p[(*n)++] = (NbPrevious){agency, year, found.items[i].input, NULL};
+        else free(agency), free(found.items[i].input);
+    }
+    free(found.items);
+    qsort(p, *n, sizeof *p, S_prev_sort);
+    size_t kept = 0; /* one entry a unit and year; a second file of it marks the first */
+    for (size_t i = 0; i < *n; i++) {
+        if (kept && p[kept - 1].year == p[i].year && !strcmp(p[kept - 1].agency, p[i].agency)) {
+            if (!p[kept - 1].other) p[kept - 1].other = p[i].path;
+            else free(p[i].path);
+            free(p[i].agency);
+            continue;
+        }
+        p[kept++] = p[i];
+    }
+    *n = kept;
+    return p;
+}
+
+static void S_previous_free(NbPrevious *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(p[i].agency), free(p[i].path), free((char *)p[i].other);
+    free(p);
+}
+
+int nb_batch(const NbBatchOpts *given)
+{
+    NbBatchOpts opts = *given, *o = &opts;
+    NbPrevious *prev = NULL;
+    if (o->job.previous) { /* each unit's report of last year, by agency */
+        prev = S_previous_dir(o->job.previous, &o->job.nprevious_of);
+        o->job.previous_of = prev;
+    }
     nb_signals_defer(1); /* an interrupted batch still writes the manifest of what it did */
     S_Items it = {0};
     NbDiag diag = {0};
@@ -1125,5 +1178,6 @@ int nb_batch(const NbBatchOpts *o)
         free(it.items[i].agency);
     }
     free(it.items);
+    S_previous_free(prev, o->job.nprevious_of);
     return status;
 }

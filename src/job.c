@@ -108,6 +108,49 @@ static NbFonts *S_fonts(NbWorker *w, S_Loaded *c, NbDiag *diag)
     return c->fonts;
 }
 
+static int S_prev_cmp(const void *key, const void *item)
+{
+    const NbPrevious *a = key, *b = item;
+    if (a->year != b->year) return a->year < b->year ? -1 : 1;
+    return strcmp(a->agency, b->agency);
+}
+
+/* The unit's report of the year before, from batch --previous DIR; NULL (with a warning
+ * that says so) when there is none, or two. */
+static const char *S_previous_of(NbWorker *w, const NbReport *r, const char *input, NbDiag *diag)
+{
+    NbPrevious key = {r->agency, r->year - 1, NULL, NULL};
+    const NbPrevious *p = bsearch(&key, w->o.previous_of, w->o.nprevious_of, sizeof *p, S_prev_cmp);
+    NbMark at = {input, 0, 0};
+    if (!p)
+        nb_diag_add(diag, NB_WARNING, at, "no report of %d for %s among last year's reports: its "
+                                          "上年结转 is not checked against them", r->year - 1, r->agency);
+    else if (p->other)
+        nb_diag_add(diag, NB_WARNING, at, "two reports of %d for %s among last year's (%s and %s): "
+                                          "its 上年结转 is not checked until one is taken away",
+                    r->year - 1, r->agency, p->path, p->other);
+    return p && !p->other ? p->path : NULL;
+}
+
+/* The agency and year a parsed report gives, as written. */
+static void S_identity(const NbYDoc *doc, char **agency, int *year)
+{
+    const NbYNode *an = doc && doc->root ? nb_ymap_get(doc->root, "agency") : NULL;
+    const NbYNode *yn = doc && doc->root ? nb_ymap_get(doc->root, "year") : NULL;
+    if (an && an->kind == NB_Y_SCALAR && *an->str) *agency = nb_xstrdup(an->str);
+    if (yn && yn->kind == NB_Y_SCALAR) *year = (int)strtol(yn->str, NULL, 10);
+}
+
+void nb_job_identity(const char *path, char **agency, int *year)
+{
+    *agency = NULL, *year = 0;
+    NbDiag d = {0};
+    NbYDoc *doc = nb_ydoc_load(path, &d);
+    S_identity(doc, agency, year);
+    nb_ydoc_free(doc);
+    nb_diag_free(&d);
+}
+
 /* Load and check a report: its layout (cached) and the report, or NULL with diagnostics
  * and *status set. */
 static NbReport *S_load(NbWorker *w, const char *input, const char *text, size_t len,
@@ -133,25 +176,22 @@ static NbReport *S_load(NbWorker *w, const char *input, const char *text, size_t
     }
     const NbLayout *l = c->layout;
     /* whose and which year, as written, even when the report has errors */
-    const NbYNode *an = doc->root ? nb_ymap_get(doc->root, "agency") : NULL;
-    const NbYNode *yn = doc->root ? nb_ymap_get(doc->root, "year") : NULL;
-    if (an && an->kind == NB_Y_SCALAR && *an->str) w->agency = nb_xstrdup(an->str);
-    if (yn && yn->kind == NB_Y_SCALAR) w->year = (int)strtol(yn->str, NULL, 10);
+    S_identity(doc, &w->agency, &w->year);
     NbReport *r = nb_report_from_yaml(doc, l, diag);
     nb_ydoc_free(doc);
     if (!r) return NULL;
     size_t errors = diag->errors;
     nb_check_report(r, l, diag);
-    if (w->o.previous) { /* last year's report, for the carry rules (R6) */
-        NbYDoc *pdoc = nb_ydoc_load(w->o.previous, diag);
+    const char *previous = w->o.previous_of ? S_previous_of(w, r, input, diag) : w->o.previous;
+    if (previous) { /* last year's report, for the carry rules (R6) */
+        NbYDoc *pdoc = nb_ydoc_load(previous, diag);
         NbReport *prev = pdoc ? nb_report_from_yaml(pdoc, l, diag) : NULL;
         nb_ydoc_free(pdoc);
         if (prev) nb_check_previous(r, prev, l, diag);
         else if (diag->errors == errors)
-            nb_diag_add(diag, NB_ERROR, (NbMark){w->o.previous, 0, 0},
-                        "cannot use last year's report");
+            nb_diag_add(diag, NB_ERROR, (NbMark){previous, 0, 0}, "cannot use last year's report");
         struct stat st;
-        if (!pdoc && (stat(w->o.previous, &st) != 0 || !S_ISREG(st.st_mode))) *status = NB_JOB_SYSTEM;
+        if (!pdoc && (stat(previous, &st) != 0 || !S_ISREG(st.st_mode))) *status = NB_JOB_SYSTEM;
         nb_report_free(prev);
     }
     if (diag->errors > errors) { /* the rules found errors: nothing is rendered */

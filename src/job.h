@@ -11,6 +11,14 @@
 #include "report.h"
 #include "util.h"
 
+/* Last year's report of a unit, found in a folder (batch --previous DIR). */
+typedef struct {
+    char *agency;
+    int year;
+    char *path;
+    const char *other;              /* a second file of the same unit and year, or NULL */
+} NbPrevious;
+
 typedef struct {
     const char *data_dir;           /* holds layouts/ and fonts/ */
     const char *layout;             /* --layout ID|FILE, or NULL: the report's own */
@@ -18,6 +26,8 @@ typedef struct {
     const char *previous;           /* --previous, or NULL */
     const char *const *font_dirs;   /* --fonts */
     size_t nfont_dirs;
+    const NbPrevious *previous_of;  /* batch --previous DIR: by year, then agency */
+    size_t nprevious_of;
 } NbJobOpts;
 
 typedef struct NbWorker NbWorker;
@@ -28,6 +38,10 @@ typedef struct {
     NbJobStatus status;
     size_t pages, bytes;
 } NbJobResult;
+
+/* The agency and year a report file gives (as written, NULL and 0 when it gives none or
+ * cannot be read): *agency allocated. */
+void nb_job_identity(const char *path, char **agency, int *year);
 
 NbWorker *nb_worker_new(const NbJobOpts *o);
 void nb_worker_free(NbWorker *w);

@@ -78,6 +78,7 @@ static const char S_usage[] =
     "                      printing (a blank page where needed)\n"
     "\n"
     "  --previous FILE     last year's report: check that its 结转 is this year's 上年结转\n"
+    "                      (batch: the folder of last year's reports, each unit's by agency)\n"
     "  --dump-boxes FILE   also write the positions of table cells and images as JSON (tests)\n"
     "  -q, --quiet         print errors only\n"
     "  -h, --help          this help\n"
@@ -129,7 +130,7 @@ static char *S_default_out(const char *input)
 
 static NbJobOpts S_job_opts(const S_Opts *o, const char *data)
 {
-    return (NbJobOpts){data, o->layout, o->paper, o->previous, o->font_dirs, o->nfont_dirs};
+    return (NbJobOpts){data, o->layout, o->paper, o->previous, o->font_dirs, o->nfont_dirs, NULL, 0};
 }
 
 /* render: one report to its PDF. */
@@ -336,6 +337,9 @@ static int S_dispatch(const S_Opts *o, const char *data)
     if (!o->ninputs || !o->out)
         return S_usage_error("batch takes REPORT.yaml or FOLDER... -o OUTDIR%s", "");
     if (o->summary && !o->agency) return S_usage_error("--summary needs --agency NAME%s", "");
+    if (o->previous && !S_is_dir(o->previous))
+        return S_usage_error("batch --previous takes the folder of last year's reports (each "
+                             "unit's found by its agency), not '%s'", o->previous);
     if (o->duplex && !o->combine) return S_usage_error("--duplex is for --combine OUT.pdf%s", "");
     if (o->allow_incomplete && !o->summary)
         return S_usage_error("--allow-incomplete is for --summary OUT.pdf%s", "");

@@ -495,5 +495,35 @@ class SummarySaysWhatItHolds(unittest.TestCase):
             self.assertIn(table, pages[on[0]], heading)
 
 
+class CarriedOverAcrossTheDistrict(unittest.TestCase):
+
+    def test_each_unit_against_its_own_last_year(self):
+        d, last = folder('carry-now'), folder('carry-last')
+        write_units(d, 3)
+        for i in (0, 1):   # last year's reports, under other file names, in another order
+            text = unit(i, year=2022)
+            if i == 1:
+                text = text.replace('carried_forward: [0, 0, 0, 0, 0, 0]',
+                                    'carried_forward: [2, 0, 0, 0, 0, 0]')
+            with open(os.path.join(last, f'{9 - i}-2022.yaml'), 'w', encoding='utf-8') as f:
+                f.write(text)
+        done = nb('batch', d, '-o', os.path.join(workdir(), 'carry-out'), '--previous', last)
+        self.assertEqual(done.returncode, 1, done.stderr)
+        err = done.stderr
+        self.assertRegex(err, rf"{d}/u001\.yaml:\d+:\d+: error: .*上年结转.*{last}/8-2022\.yaml:\d+:\d+")
+        self.assertNotRegex(err, rf'{d}/u000\.yaml:\d+:\d+: error')   # its own 2022 agrees
+        self.assertIn(f'{d}/u002.yaml: warning: no report of 2022 for 测试区第2街道办事处 among '
+                      "last year's reports", err)
+        self.assertIn('batch: 2 rendered, 1 failed', err)
+
+    def test_a_file_is_not_a_folder_of_last_years_reports(self):
+        d = folder('carry-file')
+        write_units(d, 1)
+        done = nb('batch', d, '-o', os.path.join(workdir(), 'carry-file-out'), '--previous',
+                  os.path.join(d, 'u000.yaml'))
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertIn("batch --previous takes the folder of last year's reports", done.stderr)
+
+
 if __name__ == '__main__':
     sys.exit(run_tests(sys.modules[__name__]))
