@@ -158,11 +158,14 @@ static void S_para(S_Flow *f, const NbBlock *b)
     nb_lines_free(&lines);
 }
 
-/* A table starts with its header rows and at least two rows of figures. */
+/* A table starts with its header rows and at least two rows of figures (table 二's first
+ * part is then its whole （一）: 规章 and 行政规范性文件, never 规章 alone). */
 static size_t S_table_min(const NbTable *t)
 {
-    size_t m = (size_t)t->header_rows + 2;
-    return m < t->nrows ? m : t->nrows;
+    size_t m = (size_t)t->header_rows, figures = 0;
+    while (m < t->nrows && figures < 2)
+        figures += nb_table_can_break(t, ++m); /* the row before m holds numbers */
+    return m;
 }
 
 /* The rows a table's first part holds at least: its minimum, up to the first row after

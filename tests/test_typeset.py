@@ -207,6 +207,19 @@ class TableContinuation(unittest.TestCase):
             want = sum(1 for c in spec_grids()['三'] if c.row >= 3 and c.rowspan == 1)
             self.assertEqual(len(seen), want, f'sweep {k}: one-row cells drawn')
 
+    def test_table_two_starts_with_two_rows_of_figures(self):
+        """Table 二, split, keeps its whole （一） on the first page: 规章 and 行政规范性文件
+        (rows 2 and 3), never 规章 alone."""
+        split = 0
+        for k, sample in enumerate(self.runs):
+            pages = self.table_pages(sample, 'active')
+            if len(pages) < 2:
+                continue
+            split += 1
+            first = {b.row for b in pages[min(pages)]}
+            self.assertTrue({2, 3} <= first, f'sweep {k}: first part rows {sorted(first)}')
+        self.assertGreater(split, 0, 'the sweep never splits table 二')
+
     def test_heading_stays_with_table(self):
         """三、收到和处理政府信息公开申请情况 is on the page where table 三 starts, and 二 on
         the page of table 二 (whose first part runs to the end of its first spanned label)."""
