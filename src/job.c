@@ -187,7 +187,13 @@ static NbReport *S_load(NbWorker *w, const char *input, const char *text, size_t
         NbYDoc *pdoc = nb_ydoc_load(previous, diag);
         NbReport *prev = pdoc ? nb_report_from_yaml(pdoc, l, diag) : NULL;
         nb_ydoc_free(pdoc);
-        if (prev) nb_check_previous(r, prev, l, diag);
+        if (prev && (prev->year != r->year - 1 || !prev->agency || !r->agency ||
+                     strcmp(prev->agency, r->agency) != 0))
+            nb_diag_add(diag, NB_ERROR, (NbMark){previous, 0, 0},
+                        "this is %s's report for %d, not %s's for %d, the year before this "
+                        "report's: give that one", prev->agency ? prev->agency : "?", prev->year,
+                        r->agency ? r->agency : "?", r->year - 1);
+        else if (prev) nb_check_previous(r, prev, l, diag);
         else if (diag->errors == errors)
             nb_diag_add(diag, NB_ERROR, (NbMark){previous, 0, 0}, "cannot use last year's report");
         struct stat st;

@@ -322,20 +322,34 @@ static void S_prose(S_Ctx *c, const NbYNode *n, const char *key)
     }
 }
 
-/* date: YYYY-MM-DD, a real day. */
+/* date: YYYY-MM-DD or YYYY年M月D日, a real day; an impossible one says which part is wrong. */
 static void S_date(S_Ctx *c, const NbYNode *n)
 {
-    int y, m, d;
-    char tail;
+    int y = 0, m = 0, d = 0, used = 0;
     static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (n->kind != NB_Y_SCALAR || sscanf(n->str, "%d-%d-%d%c", &y, &m, &d, &tail) != 3 || y < 1949 ||
-        y > 2999 || m < 1 || m > 12 || d < 1 || d > days[m - 1] ||
-        (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))) {
-        nb_diag_add(c->diag, NB_ERROR, n->mark, "date: write the date as YYYY-MM-DD, e.g. 2024-01-20");
+    const char *s = n->kind == NB_Y_SCALAR ? n->str : "";
+    int shaped = (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 && !s[used]) ||
+                 (sscanf(s, "%4d年%2d月%2d日%n", &y, &m, &d, &used) == 3 && !s[used]);
+    if (!shaped) {
+        nb_diag_add(c->diag, NB_ERROR, n->mark,
+                    "date: write the date as YYYY-MM-DD (or 2024年1月20日), e.g. 2024-01-20");
         return;
     }
-    c->r->has_date = 1;
-    c->r->date_y = y, c->r->date_m = m, c->r->date_d = d;
+    int leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    int last = m >= 1 && m <= 12 ? (m == 2 && !leap ? 28 : days[m - 1]) : 0;
+    if (y < 1949 || y > 2999)
+        nb_diag_add(c->diag, NB_ERROR, n->mark, "date %s: the year %d cannot be right", s, y);
+    else if (m < 1 || m > 12)
+        nb_diag_add(c->diag, NB_ERROR, n->mark, "date %s: there is no month %d (1 to 12)", s, m);
+    else if (d < 1 || d > last)
+        nb_diag_add(c->diag, NB_ERROR, n->mark, "date %s: %d-%02d has %d days, not %d", s, y, m,
+                    last, d);
+    else {
+        c->r->has_date = 1;
+        c->r->date_y = y, c->r->date_m = m, c->r->date_d = d;
+        c->r->date_mark = n->mark;
+        c->r->date_mark.file = c->r->file;
+    }
 }
 
 static char *S_dir_join(const char *file, const char *rel)
@@ -439,6 +453,13 @@ static void S_top(S_Ctx *c, const NbYNode *root)
         nb_diag_add(c->diag, NB_ERROR, top, "agency is missing: add 'agency: <the unit's full name>'");
     if (!year_node)
         nb_diag_add(c->diag, NB_ERROR, top, "year is missing: add 'year: <the report's year>'");
+    if (!nb_ymap_get(root, "date"))
+        nb_diag_add(c->diag, NB_WARNING, top, "no date: the signature has none; add 'date: "
+                                              "YYYY-MM-DD', the day the report is signed (成文日期)");
+    else if (r->has_date && r->year && r->date_y <= r->year)
+        nb_diag_add(c->diag, NB_WARNING, r->date_mark, "the date %04d-%02d-%02d is before the end of "
+                                                       "%d, the year reported on: is it right?",
+                    r->date_y, r->date_m, r->date_d, r->year);
 }
 
 /* Totals and computed rows, where the data does not give them (given ones are checked by

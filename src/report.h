@@ -53,6 +53,7 @@ typedef struct {
     char *title;    /* '|' marks a preferred break */
     NbSrcText agency_src, title_src; /* title_src.src is NULL when the title is made */
     int has_date, date_y, date_m, date_d;
+    NbMark date_mark;   /* where the date is written */
     char *seal;     /* path resolved against the report's folder, or NULL */
     NbMark seal_mark;
     NbImage seal_image; /* decoded when `seal:` is given (w == 0 otherwise) */

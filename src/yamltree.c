@@ -1,8 +1,11 @@
 #include "yamltree.h"
 
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+
+#include "utf8.h"
 
 enum { S_MAX_DEPTH = 64, S_MAX_NODES = 2000000 };
 #define S_MAX_FILE (16u * 1024 * 1024)
@@ -313,6 +316,31 @@ NbYDoc *nb_ydoc_parse(const char *file, const char *data, size_t len, NbDiag *di
     return doc;
 }
 
+/* data decoded from GB18030 (of which GBK and GB2312 are parts) into UTF-8, when all of it
+ * is valid GB18030 with at least one character beyond ASCII; 0 otherwise. Line breaks and
+ * characters keep their places, so lines and columns stay right. */
+static int S_from_gb18030(const char *data, size_t len, char **out, size_t *outlen)
+{
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    if (cd == (iconv_t)-1) return 0;
+    size_t cap = 2 * len + 4, left = cap, inleft = len; /* a GB18030 character grows by half at most */
+    *out = nb_xmalloc(cap + 1);
+    char *in = (char *)data, *o = *out;
+    size_t r = iconv(cd, &in, &inleft, &o, &left);
+    iconv_close(cd);
+    if (r == (size_t)-1 || inleft) {
+        free(*out);
+        *out = NULL;
+        return 0;
+    }
+    *outlen = cap - left;
+    (*out)[*outlen] = 0;
+    if (nb_utf8_invalid(*out, *outlen) == (size_t)-1) return 1;
+    free(*out);
+    *out = NULL;
+    return 0;
+}
+
 NbYDoc *nb_ydoc_load(const char *path, NbDiag *diag)
 {
     const char *err = NULL;
@@ -326,6 +354,16 @@ NbYDoc *nb_ydoc_load(const char *path, NbDiag *diag)
         else
             nb_diag_add(diag, NB_ERROR, (NbMark){path, 0, 0}, "cannot read: %s", err);
         return NULL;
+    }
+    char *decoded = NULL;
+    size_t dlen = 0;
+    if (nb_utf8_invalid(data, len) != (size_t)-1 && S_from_gb18030(data, len, &decoded, &dlen)) {
+        /* saved by a Chinese Windows program: read as it was meant */
+        nb_diag_add(diag, NB_WARNING, (NbMark){path, 0, 0},
+                    "this file is in the GBK (GB18030) encoding, not UTF-8: it is read as GBK; "
+                    "save it as UTF-8 to be sure");
+        free(data);
+        data = decoded, len = dlen;
     }
     NbYDoc *doc = nb_ydoc_parse(path, data, len, diag);
     free(data);

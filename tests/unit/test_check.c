@@ -37,6 +37,7 @@ static int S_setup(void **state)
  * the n-th number of a line is the n-th value. */
 static const char S_base[] = "agency: 测试街道办事处\n"
                              "year: 2023\n"
+                             "date: 2024-01-20\n"
                              "active_disclosure:\n"
                              "  regulations: [1, 0, 2]\n"
                              "  normative_documents: [2, 1, 5]\n"
@@ -658,7 +659,7 @@ static void S_check_previous(const char *yaml, const char *last, NbDiag *d)
     nb_report_free(r);
 }
 
-static const char S_last_pre[] = "agency: 测试街道办事处\nyear: 2022\nrequests:\n";
+static const char S_last_pre[] = "agency: 测试街道办事处\nyear: 2022\ndate: 2023-01-20\nrequests:\n";
 #define S_TWO "二、上年结转政府信息公开申请数量"
 #define S_FOUR "四、结转下年度继续办理"
 

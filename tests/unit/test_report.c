@@ -435,13 +435,45 @@ static void test_missing_agency_year(void **state)
 static void test_bad_date(void **state)
 {
     (void)state;
-    const char *bad[] = {"2023-02-30", "2023-02-29", "2023-13-01", "2023-00-10", "20230101",
-                         "2023-01-01x", "1900-01-01", "next week"};
+    /* an impossible date says which part is wrong; a shapeless one, how to write it */
+    static const struct {
+        const char *date, *says;
+    } bad[] = {{"2023-02-30", "2023-02 has 28 days, not 30"},
+               {"2023-02-29", "2023-02 has 28 days, not 29"},
+               {"2024-02-30", "2024-02 has 29 days, not 30"},
+               {"2023-13-01", "there is no month 13"},
+               {"2023-00-10", "there is no month 0"},
+               {"2023年4月31日", "2023-04 has 30 days, not 31"},
+               {"1900-01-01", "the year 1900 cannot be right"},
+               {"20230101", "YYYY-MM-DD"},
+               {"2023-01-01x", "YYYY-MM-DD"},
+               {"next week", "YYYY-MM-DD"}};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        char *y = nb_xasprintf("agency: A\nyear: 2023\ndate: %s\n", bad[i]);
-        S_expect_error(y, "YYYY-MM-DD", 3, 7);
+        char *y = nb_xasprintf("agency: A\nyear: 2023\ndate: %s\n", bad[i].date);
+        S_expect_error(y, bad[i].says, 3, 7);
         free(y);
     }
+    /* 2024年1月20日 is a date too; one before the year's end, or none, is a warning */
+    NbDiag d = {0};
+    NbReport *r = S_load("agency: A\nyear: 2023\ndate: 2024年1月20日\n", &d);
+    assert_non_null(r);
+    assert_int_equal(r->date_y * 10000 + r->date_m * 100 + r->date_d, 20240120);
+    assert_int_equal(d.n, 0);
+    nb_report_free(r);
+    nb_diag_free(&d);
+    r = S_load("agency: A\nyear: 2023\ndate: 2023-12-31\n", &d);
+    assert_non_null(r);
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.items[0].severity, NB_WARNING);
+    assert_non_null(strstr(d.items[0].msg, "before the end of 2023"));
+    nb_report_free(r);
+    nb_diag_free(&d);
+    r = S_load("agency: A\nyear: 2023\n", &d);
+    assert_non_null(r);
+    assert_int_equal(d.n, 1);
+    assert_non_null(strstr(d.items[0].msg, "no date"));
+    nb_report_free(r);
+    nb_diag_free(&d);
 }
 
 static void test_not_a_mapping(void **state)

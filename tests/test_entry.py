@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""A report as a clerk fills it in (issue: Chinese messages, a labelled template,
+input-method tolerance, GBK files, Excel workbooks): a file saved as GBK reads as the UTF-8
+one does, with one warning and the same positions; dates that cannot be are named by their
+wrong part; `--previous` must be the same unit's report of the year before.
+
+Run from the repository root:  python3 tests/test_entry.py [words of test names]
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_e2e import program, workdir  # noqa: E402
+from test_grid import REPO, run_tests  # noqa: E402
+
+SAMPLE = os.path.join(REPO, 'samples', 'dingdingmen-2023.yaml')
+WAIT = 120
+
+
+def nb(*args):
+    return subprocess.run([program(), *args], capture_output=True, cwd=REPO, timeout=WAIT)
+
+
+def folder(name):
+    path = os.path.join(workdir(), name)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
+def sample_text():
+    with open(SAMPLE, encoding='utf-8') as f:
+        return f.read()
+
+
+class Encodings(unittest.TestCase):
+
+    def test_a_gbk_file_renders_the_same_pdf_with_one_warning(self):
+        d = folder('gbk')
+        src = os.path.join(d, '报告.yaml')
+        with open(src, 'wb') as f:
+            f.write(sample_text().encode('gbk'))
+        ref = os.path.join(d, 'ref.pdf')
+        self.assertEqual(nb('render', SAMPLE, '-o', ref).returncode, 0)
+        out = os.path.join(d, 'gbk.pdf')
+        done = nb('render', src, '-o', out)
+        self.assertEqual(done.returncode, 0, done.stderr.decode())
+        err = done.stderr.decode('utf-8')
+        self.assertEqual(err.count('warning'), 1, err)
+        self.assertIn(f'{src}: warning: this file is in the GBK (GB18030) encoding', err)
+        with open(ref, 'rb') as a, open(out, 'rb') as b:
+            self.assertEqual(a.read(), b.read())
+
+    def test_positions_in_a_gbk_file_are_those_of_its_characters(self):
+        d = folder('gbk-pos')
+        text = sample_text().replace('licensing: 0', 'licensing: 2.5')
+        utf, gbk = os.path.join(d, 'u.yaml'), os.path.join(d, 'g.yaml')
+        with open(utf, 'w', encoding='utf-8') as f:
+            f.write(text)
+        with open(gbk, 'wb') as f:
+            f.write(text.encode('gb18030'))
+        a, b = nb('check', utf).stderr.decode(), nb('check', gbk).stderr.decode()
+        where = lambda err, f: re.findall(rf'{re.escape(f)}:(\d+:\d+): error', err)  # noqa: E731
+        self.assertTrue(where(a, utf))
+        self.assertEqual(where(a, utf), where(b, gbk))
+
+    def test_neither_utf8_nor_gb18030_is_refused(self):
+        d = folder('bad-enc')
+        src = os.path.join(d, 'x.yaml')
+        with open(src, 'wb') as f:
+            f.write(b'agency: \xff\xfe\xfd\nyear: 2023\n')
+        done = nb('check', src)
+        self.assertEqual(done.returncode, 1)
+        self.assertIn(f'{src}:1:9: error: not UTF-8 text (byte 0xFF)', done.stderr.decode())
+
+
+class Dates(unittest.TestCase):
+
+    def check_date(self, date):
+        d = folder('dates')
+        src = os.path.join(d, 'r.yaml')
+        with open(src, 'w', encoding='utf-8') as f:
+            f.write(re.sub(r'(?m)^date: .*$', f'date: {date}', sample_text()))
+        return src, nb('check', src)
+
+    def test_an_impossible_date_says_which_part(self):
+        for date, says in (('2024-02-30', '2024-02 has 29 days, not 30'),
+                           ('2024-13-01', 'there is no month 13'),
+                           ('2023-02-29', '2023-02 has 28 days, not 29')):
+            src, done = self.check_date(date)
+            self.assertEqual(done.returncode, 1, date)
+            self.assertIn(f'{src}:9:7: error: date {date}: {says}', done.stderr.decode())
+
+    def test_a_date_in_chinese(self):
+        src, done = self.check_date('2024年1月20日')
+        self.assertEqual((done.returncode, done.stderr.decode()), (0, f'{src}: ok\n'))
+
+    def test_a_date_before_the_year_ends_is_a_warning(self):
+        src, done = self.check_date('2023-06-30')
+        self.assertEqual(done.returncode, 0)
+        self.assertIn(f'{src}:9:7: warning: the date 2023-06-30 is before the end of 2023',
+                      done.stderr.decode())
+
+    def test_no_date_is_a_warning(self):
+        d = folder('nodate')
+        src = os.path.join(d, 'r.yaml')
+        with open(src, 'w', encoding='utf-8') as f:
+            f.write(re.sub(r'(?m)^date: .*\n', '', sample_text()))
+        done = nb('check', src)
+        self.assertEqual(done.returncode, 0)
+        self.assertIn(f'{src}:1:1: warning: no date', done.stderr.decode())
+
+
+class Previous(unittest.TestCase):
+
+    def last_year(self, name, agency='洛龙区定鼎门街道办事处', year=2022):
+        d = folder(name)
+        path = os.path.join(d, 'last.yaml')
+        text = sample_text().replace('year: 2023', f'year: {year}')
+        text = text.replace('agency: 洛龙区定鼎门街道办事处', f'agency: {agency}')
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write(text)
+        return path
+
+    def test_the_same_unit_the_year_before(self):
+        done = nb('check', SAMPLE, '--previous', self.last_year('prev-ok'))
+        self.assertEqual(done.returncode, 0, done.stderr.decode())
+
+    def test_another_unit_or_year_is_refused(self):
+        for name, kw in (('prev-unit', {'agency': '某某镇人民政府'}), ('prev-year', {'year': 2021}),
+                         ('prev-same', {'year': 2023})):
+            path = self.last_year(name, **kw)
+            done = nb('check', SAMPLE, '--previous', path)
+            self.assertEqual(done.returncode, 1, name)
+            self.assertIn(f'{path}: error: this is ', done.stderr.decode())
+            self.assertIn("not 洛龙区定鼎门街道办事处's for 2022", done.stderr.decode())
+
+
+if __name__ == '__main__':
+    sys.exit(run_tests(sys.modules[__name__]))
