@@ -145,7 +145,7 @@ void nb_job_identity(const char *path, char **agency, int *year)
 {
     *agency = NULL, *year = 0;
     NbDiag d = {0};
-    NbYDoc *doc = nb_ydoc_load(path, &d);
+    NbYDoc *doc = nb_report_load(path, &d);
     S_identity(doc, agency, year);
     nb_ydoc_free(doc);
     nb_diag_free(&d);
@@ -159,7 +159,8 @@ static NbReport *S_load(NbWorker *w, const char *input, const char *text, size_t
     *status = NB_JOB_DATA;
     free(w->agency);
     w->agency = NULL, w->year = 0;
-    NbYDoc *doc = text ? nb_ydoc_parse(input, text, len, diag) : nb_ydoc_load(input, diag);
+    size_t before = diag->errors; /* reading the text may find errors (a full-width colon) */
+    NbYDoc *doc = text ? nb_report_parse(input, text, len, diag) : nb_report_load(input, diag);
     if (!doc) {
         struct stat st;
         if (!text && (stat(input, &st) != 0 || !S_ISREG(st.st_mode))) *status = NB_JOB_SYSTEM;
@@ -179,12 +180,13 @@ static NbReport *S_load(NbWorker *w, const char *input, const char *text, size_t
     S_identity(doc, &w->agency, &w->year);
     NbReport *r = nb_report_from_yaml(doc, l, diag);
     nb_ydoc_free(doc);
+    if (r && diag->errors > before) nb_report_free(r), r = NULL;
     if (!r) return NULL;
     size_t errors = diag->errors;
     nb_check_report(r, l, diag);
     const char *previous = w->o.previous_of ? S_previous_of(w, r, input, diag) : w->o.previous;
     if (previous) { /* last year's report, for the carry rules (R6) */
-        NbYDoc *pdoc = nb_ydoc_load(previous, diag);
+        NbYDoc *pdoc = nb_report_load(previous, diag);
         NbReport *prev = pdoc ? nb_report_from_yaml(pdoc, l, diag) : NULL;
         nb_ydoc_free(pdoc);
         if (prev && (prev->year != r->year - 1 || !prev->agency || !r->agency ||

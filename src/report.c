@@ -646,3 +646,241 @@ void nb_report_free(NbReport *r)
     nb_image_free(&r->seal_image);
     free(r);
 }
+
+/* ------------------------------------------------------------------ what an input method types
+ * Before the YAML is parsed, the figures of a report as a Chinese input method types them
+ * are read as ASCII where the meaning is certain: full-width digits, ， ［］ 【】 ． and a
+ * 、 or a space between two numbers of a list. Only numbers are touched (a list's inside, or
+ * a value that is a number), never prose: block texts and other values are copied as they
+ * are. Each replacement keeps the character count, so lines and columns stay right. A
+ * full-width colon after a key, and a list's 1,218 (one number or two?), are errors. */
+
+typedef struct {
+    NbBuf out;
+    const char *file;
+    NbDiag *diag;
+    size_t changed[6]; /* digits, commas, brackets, points, 、, spaces */
+    NbMark first;
+} S_Norm;
+
+/* The code point at p (of a line ending at end) and its length. */
+static uint32_t S_cp(const char *p, const char *end, size_t *n)
+{
+    const char *q = p;
+    uint32_t cp = nb_utf8_next(&q, end);
+    *n = (size_t)(q - p);
+    return cp;
+}
+
+static int S_is_digit_cp(uint32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
+}
+
+/* The column (in characters, from 1) of p in the line starting at line. */
+static int S_col(const char *line, const char *p)
+{
+    int col = 1;
+    for (const char *q = line; q < p; q++)
+        if (((unsigned char)*q & 0xC0) != 0x80) col++;
+    return col;
+}
+
+static void S_norm_note(S_Norm *n, int kind, int line, int col)
+{
+    if (!n->first.line) n->first = (NbMark){n->file, line, col};
+    n->changed[kind]++;
+}
+
+/* A number's characters [p, end) as ASCII; in a list (list: 1), 、 and a space between two
+ * numbers become commas, and d,ddd with no space after the comma is an error. */
+static void S_norm_value(S_Norm *n, const char *line, const char *p, const char *end, int lineno,
+                         int list)
+{
+    int prev_digit = 0; /* the last character written was a digit */
+    size_t run = 0;     /* digits in the number being written */
+    for (const char *q = p; q < end;) {
+        size_t len;
+        uint32_t cp = S_cp(q, end, &len);
+        int col = S_col(line, q);
+        /* what follows, past spaces: for the separators between numbers */
+        const char *r = q + len;
+        while (r < end && *r == ' ') r++;
+        size_t nl = 0;
+        uint32_t next = r < end ? S_cp(r, end, &nl) : 0;
+        if (cp >= 0xFF10 && cp <= 0xFF19) {
+            char c = (char)('0' + (cp - 0xFF10));
+            nb_buf_add(&n->out, &c, 1), S_norm_note(n, 0, lineno, col);
+            prev_digit = 1, run++;
+        } else if (cp == 0xFF0C || (cp == ',' && list)) { /* ， or , */
+            if (cp != ',') S_norm_note(n, 1, lineno, col);
+            /* 1,218 with nothing between: a thousands separator, or two numbers? */
+            size_t k = 0;
+            const char *d = q + len;
+            size_t dl;
+            while (d < end && S_is_digit_cp(S_cp(d, end, &dl))) d += dl, k++;
+            uint32_t after = d < end ? S_cp(d, end, &dl) : 0;
+            if (list && prev_digit && run <= 3 && k == 3 && after != '.' && after != 0xFF0E) {
+                char a[16] = "", b[16] = "";
+                size_t ai = 0;
+                for (size_t i = n->out.len - run; i < n->out.len && ai < 15; i++) a[ai++] = n->out.s[i];
+                size_t bi = 0;
+                for (const char *e = q + len; e < d && bi < 15;) {
+                    uint32_t c = S_cp(e, d, &dl);
+                    b[bi++] = (char)(c >= 0xFF10 ? '0' + (c - 0xFF10) : c);
+                    e += dl;
+                }
+                nb_diag_add(n->diag, NB_ERROR, (NbMark){n->file, lineno, S_col(line, q) - (int)run},
+                            "'%s,%s' may be one number (%s%s) or two (%s and %s): write %s%s "
+                            "without the comma, or put a space after the comma", a, b, a, b, a, b,
+                            a, b);
+            }
+            nb_buf_add(&n->out, ",", 1);
+            prev_digit = 0, run = 0;
+        } else if (cp == 0xFF3B || cp == 0x3010) { /* ［ 【 */
+            nb_buf_add(&n->out, "[", 1), S_norm_note(n, 2, lineno, col);
+            prev_digit = 0, run = 0;
+        } else if (cp == 0xFF3D || cp == 0x3011) { /* ］ 】 */
+            nb_buf_add(&n->out, "]", 1), S_norm_note(n, 2, lineno, col);
+            prev_digit = 0, run = 0;
+        } else if (cp == 0xFF0E && prev_digit && S_is_digit_cp(next) && r == q + len) { /* ． */
+            nb_buf_add(&n->out, ".", 1), S_norm_note(n, 3, lineno, col);
+            prev_digit = 0, run = 0;
+        } else if (cp == 0x3001 && list && prev_digit && S_is_digit_cp(next)) { /* 、 */
+            nb_buf_add(&n->out, ",", 1), S_norm_note(n, 4, lineno, col);
+            prev_digit = 0, run = 0;
+        } else if (cp == ' ' && list && prev_digit && S_is_digit_cp(next)) { /* 18 3 */
+            nb_buf_add(&n->out, ",", 1), S_norm_note(n, 5, lineno, col);
+            prev_digit = 0, run = 0;
+        } else {
+            nb_buf_add(&n->out, q, len);
+            if (cp >= '0' && cp <= '9') prev_digit = 1, run++;
+            else if (cp != ' ') prev_digit = 0, run = 0;
+            else prev_digit = 0;
+        }
+        q += len;
+    }
+}
+
+/* Does [p, end) hold a number only (digits, full-width too, a point, a sign, spaces)? */
+static int S_number_only(const char *p, const char *end)
+{
+    int digits = 0;
+    for (const char *q = p; q < end;) {
+        size_t len;
+        uint32_t cp = S_cp(q, end, &len);
+        if (S_is_digit_cp(cp)) digits++;
+        else if (!(cp == '.' || cp == 0xFF0E || cp == '-' || cp == ' ')) return 0;
+        q += len;
+    }
+    return digits > 0;
+}
+
+/* One line: a key's full-width colon named, a number value or list made ASCII; returns 1
+ * when the line opens a block text (key: | or key: >). */
+static int S_norm_line(S_Norm *n, const char *line, const char *end, int lineno)
+{
+    const char *p = line;
+    while (p < end && *p == ' ') p++;
+    if (p + 1 < end && *p == '-' && p[1] == ' ') p += 2; /* a list item */
+    const char *key = p;
+    while (p < end && (((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+        p++;
+    const char *key_end = p;
+    while (p < end && *p == ' ') p++;
+    size_t len = 0;
+    uint32_t sep = p < end ? S_cp(p, end, &len) : 0;
+    if (key_end == key || (sep != ':' && sep != 0xFF1A)) {
+        nb_buf_add(&n->out, line, (size_t)(end - line));
+        return 0;
+    }
+    nb_buf_add(&n->out, line, (size_t)(p - line));
+    if (sep == 0xFF1A) {
+        nb_diag_add(n->diag, NB_ERROR, (NbMark){n->file, lineno, S_col(line, p)},
+                    "'：' after '%.*s' is a full-width colon: type the half-width ':' (the input "
+                    "method in English mode)", (int)(key_end - key), key);
+        nb_buf_add(&n->out, ":", 1);
+    } else {
+        nb_buf_add(&n->out, p, len);
+    }
+    p += len;
+    const char *v = p;
+    while (v < end && *v == ' ') v++;
+    /* the value, up to a comment */
+    const char *vend = v;
+    for (const char *q = v; q < end; q++)
+        if (*q == '#' && (q == v || q[-1] == ' ')) break;
+        else vend = q + 1;
+    while (vend > v && vend[-1] == ' ') vend--;
+    size_t fl = 0;
+    uint32_t first = v < vend ? S_cp(v, vend, &fl) : 0;
+    nb_buf_add(&n->out, p, (size_t)(v - p));
+    if (first == '|' || first == '>') {
+        nb_buf_add(&n->out, v, (size_t)(end - v));
+        return 1;
+    }
+    if (first == '[' || first == 0xFF3B || first == 0x3010) S_norm_value(n, line, v, vend, lineno, 1);
+    else if (S_number_only(v, vend)) S_norm_value(n, line, v, vend, lineno, 0);
+    else nb_buf_add(&n->out, v, (size_t)(vend - v));
+    nb_buf_add(&n->out, vend, (size_t)(end - vend));
+    return 0;
+}
+
+/* The text with its figures read as ASCII (allocated, *len set), and one warning that
+ * says what was read so. */
+static char *S_normalise(const char *file, const char *text, size_t *len, NbDiag *diag)
+{
+    S_Norm n = {{0}, file, diag, {0}, {0}};
+    const char *p = text, *end = text + *len;
+    int lineno = 1, block = -1; /* the indent of the key over a block text, -1 outside one */
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *stop = eol ? eol : end;
+        const char *content = stop > p && stop[-1] == '\r' ? stop - 1 : stop;
+        int indent = 0;
+        while (p + indent < content && p[indent] == ' ') indent++;
+        int blank = p + indent == content;
+        if (block >= 0 && (blank || indent > block)) {
+            nb_buf_add(&n.out, p, (size_t)(content - p));
+        } else {
+            block = -1;
+            if (S_norm_line(&n, p, content, lineno)) block = indent;
+        }
+        nb_buf_add(&n.out, content, (size_t)((eol ? eol + 1 : end) - content));
+        p = eol ? eol + 1 : end;
+        lineno++;
+    }
+    static const char *const what[] = {"full-width digits", "，", "［］ or 【】", "．",
+                                       "、 between numbers", "spaces between numbers"};
+    size_t total = 0;
+    for (int k = 0; k < 6; k++) total += n.changed[k];
+    if (total) {
+        NbBuf b = {0};
+        for (int k = 0; k < 6; k++)
+            if (n.changed[k]) nb_buf_printf(&b, "%s%s (%zu)", b.len ? ", " : "", what[k], n.changed[k]);
+        nb_diag_add(diag, NB_WARNING, n.first,
+                    "figures typed with a Chinese input method are read as plain ones: %s; this is "
+                    "the first (said once for the file)", b.s);
+        nb_buf_free(&b);
+    }
+    if (!n.out.s) nb_buf_add(&n.out, "", 0);
+    *len = n.out.len;
+    return n.out.s;
+}
+
+NbYDoc *nb_report_parse(const char *file, const char *text, size_t len, NbDiag *diag)
+{
+    char *fixed = S_normalise(file, text, &len, diag);
+    NbYDoc *doc = nb_ydoc_parse(file, fixed, len, diag);
+    free(fixed);
+    return doc;
+}
+
+NbYDoc *nb_report_load(const char *path, NbDiag *diag)
+{
+    size_t len = 0;
+    char *text = nb_ydoc_read(path, &len, diag);
+    NbYDoc *doc = text ? nb_report_parse(path, text, len, diag) : NULL;
+    free(text);
+    return doc;
+}

@@ -69,6 +69,12 @@ const char *nb_report_layout_id(const NbYDoc *doc);
 
 /* Build a report from a parsed file against a layout's data schema. Data errors are
  * reported all at once; returns NULL if there was any. */
+/* A report's YAML, read from a file or given as text, with the figures a Chinese input
+ * method types (full-width digits, ，［］【】, 、 or spaces between numbers) read as ASCII
+ * where the meaning is certain (one warning a file); a full-width colon after a key and an
+ * ambiguous 1,218 in a list are errors. */
+NbYDoc *nb_report_load(const char *path, NbDiag *diag);
+NbYDoc *nb_report_parse(const char *file, const char *text, size_t len, NbDiag *diag);
 NbReport *nb_report_from_yaml(const NbYDoc *doc, const NbLayout *layout, NbDiag *diag);
 void nb_report_free(NbReport *r);
 

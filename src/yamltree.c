@@ -341,11 +341,10 @@ static int S_from_gb18030(const char *data, size_t len, char **out, size_t *outl
     return 0;
 }
 
-NbYDoc *nb_ydoc_load(const char *path, NbDiag *diag)
+char *nb_ydoc_read(const char *path, size_t *len, NbDiag *diag)
 {
     const char *err = NULL;
-    size_t len = 0;
-    char *data = nb_read_file(path, &len, S_MAX_FILE, &err);
+    char *data = nb_read_file(path, len, S_MAX_FILE, &err);
     if (!data) {
         if (strcmp(err, NB_READ_TOO_LARGE) == 0)
             nb_diag_add(diag, NB_ERROR, (NbMark){path, 0, 0},
@@ -357,14 +356,22 @@ NbYDoc *nb_ydoc_load(const char *path, NbDiag *diag)
     }
     char *decoded = NULL;
     size_t dlen = 0;
-    if (nb_utf8_invalid(data, len) != (size_t)-1 && S_from_gb18030(data, len, &decoded, &dlen)) {
+    if (nb_utf8_invalid(data, *len) != (size_t)-1 && S_from_gb18030(data, *len, &decoded, &dlen)) {
         /* saved by a Chinese Windows program: read as it was meant */
         nb_diag_add(diag, NB_WARNING, (NbMark){path, 0, 0},
                     "this file is in the GBK (GB18030) encoding, not UTF-8: it is read as GBK; "
                     "save it as UTF-8 to be sure");
         free(data);
-        data = decoded, len = dlen;
+        data = decoded, *len = dlen;
     }
+    return data;
+}
+
+NbYDoc *nb_ydoc_load(const char *path, NbDiag *diag)
+{
+    size_t len = 0;
+    char *data = nb_ydoc_read(path, &len, diag);
+    if (!data) return NULL;
     NbYDoc *doc = nb_ydoc_parse(path, data, len, diag);
     free(data);
     return doc;

@@ -28,6 +28,9 @@ typedef struct {
 
 /* Load a file; on failure records a diagnostic and returns NULL. */
 NbYDoc *nb_ydoc_load(const char *path, NbDiag *diag);
+/* A file's text as nb_ydoc_load reads it (size-limited, GBK decoded with a warning), NUL
+ * ended and allocated; NULL with a diagnostic. */
+char *nb_ydoc_read(const char *path, size_t *len, NbDiag *diag);
 /* Parse from memory (the file name is used in diagnostics only). */
 NbYDoc *nb_ydoc_parse(const char *file, const char *data, size_t len, NbDiag *diag);
 void nb_ydoc_free(NbYDoc *doc);

@@ -78,6 +78,86 @@ class Encodings(unittest.TestCase):
         self.assertIn(f'{src}:1:9: error: not UTF-8 text (byte 0xFF)', done.stderr.decode())
 
 
+def as_typed(text):
+    """The sample's figures as a Chinese input method types them (full-width digits and
+    commas, 【】 and ［］, 、 and spaces between numbers), its prose untouched."""
+    fw = str.maketrans('0123456789,', '０１２３４５６７８９，')
+    out = []
+    for k, line in enumerate(text.splitlines(keepends=True)):
+        m = re.match(r'^(\s+\w+:\s+)(\[[^\]]*\]|\d+(\.\d+)?)(.*)$', line, re.S)
+        if not m:
+            out.append(line)
+            continue
+        value = m.group(2).translate(fw)
+        if value.startswith('['):
+            value = ('【' + value[1:-1] + '】') if k % 2 else ('［' + value[1:-1] + '］')
+            if k % 3 == 0:
+                value = value.replace('，', '、')
+            elif k % 3 == 1:
+                value = value.replace('，', ' ').replace('  ', ' ')
+        out.append(m.group(1) + value + m.group(4))
+    return ''.join(out)
+
+
+class InputMethod(unittest.TestCase):
+
+    def test_typed_with_an_input_method_and_saved_as_gbk_gives_the_same_pdf(self):
+        d = folder('ime')
+        with open(os.path.join(REPO, 'samples', 'chanhe-2023.yaml'), encoding='utf-8') as f:
+            clean = f.read()
+        typed = as_typed(clean)
+        self.assertNotEqual(typed, clean)
+        self.assertIn('【', typed)
+        self.assertIn('、', typed)
+        shutil.copy(os.path.join(REPO, 'samples', 'seal-specimen.png'), d)
+        paths = {}
+        for name, data in (('clean', clean.encode('utf-8')), ('typed', typed.encode('utf-8')),
+                           ('gbk', typed.encode('gb18030'))):
+            paths[name] = os.path.join(d, f'{name}.yaml')
+            with open(paths[name], 'wb') as f:
+                f.write(data)
+        pdfs = {}
+        for name, path in paths.items():
+            out = os.path.join(d, f'{name}.pdf')
+            done = nb('render', path, '-o', out)
+            self.assertEqual(done.returncode, 0, done.stderr.decode())
+            err = done.stderr.decode()
+            if name != 'clean':
+                self.assertEqual(err.count('figures typed with a Chinese input method'), 1, err)
+            with open(out, 'rb') as f:
+                pdfs[name] = f.read()
+        self.assertEqual(pdfs['typed'], pdfs['clean'])
+        self.assertEqual(pdfs['gbk'], pdfs['clean'])
+
+    def report_with(self, name, old, new):
+        d = folder(name)
+        path = os.path.join(d, 'r.yaml')
+        text = sample_text()
+        self.assertIn(old, text)
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write(text.replace(old, new))
+        return path, nb('check', path)
+
+    def test_a_full_width_colon_is_named_where_it_is(self):
+        path, done = self.report_with('fwcolon', '  carried_over:    [', '  carried_over：   [')
+        self.assertEqual(done.returncode, 1)
+        self.assertIn(f"{path}:34:15: error: '：' after 'carried_over' is a full-width colon",
+                      done.stderr.decode())
+        self.assertNotIn('YAML syntax', done.stderr.decode())
+
+    def test_a_thousands_comma_in_a_list_is_ambiguous(self):
+        path, done = self.report_with('thousands', 'regulations:         [0, 0, 0]',
+                                      'regulations:         [1,218, 0]')
+        self.assertEqual(done.returncode, 1)
+        self.assertIn(f"{path}:25:25: error: '1,218' may be one number (1218) or two (1 and 218)",
+                      done.stderr.decode())
+
+    def test_prose_keeps_its_full_width_characters(self):
+        path, done = self.report_with('prose-fw', '（一）主动公开情况。', '（一）主动公开情况，１８条。')
+        self.assertEqual(done.returncode, 0, done.stderr.decode())
+        self.assertNotIn('input method', done.stderr.decode())
+
+
 class Dates(unittest.TestCase):
 
     def check_date(self, date):

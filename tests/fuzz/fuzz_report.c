@@ -46,7 +46,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     NbDiag diag = {0};
-    NbYDoc *doc = nb_ydoc_parse("fuzz.yaml", (const char *)data, size, &diag);
+    NbYDoc *doc = nb_report_parse("fuzz.yaml", (const char *)data, size, &diag); /* as typed */
     if (doc) {
         NbReport *r = nb_report_from_yaml(doc, S_layout, &diag);
         if (r) {
