@@ -25,7 +25,7 @@ static const char *const S_page_number_keys[] = {"style", "text", "below", "inse
 static const char *const S_style_keys[] = {"font", "size", "align", "indent", "leading",
                                            "space_before", "space_after", "padding", "rule",
                                            "grid", NULL};
-static const char *const S_template_keys[] = {"head", "prose", NULL};
+static const char *const S_template_keys[] = {"head", "prose", "agency", "guidance", NULL};
 static const char *const S_summary_keys[] = {"title", "prose", "missing", NULL};
 static const char *const S_field_keys[] = {"count", "total", "decimal", "label", NULL};
 static const char *const S_computed_keys[] = {"label", "sum", NULL};
@@ -1033,6 +1033,9 @@ static void S_head(S_Ctx *c, const NbYNode *root)
     if (tmpl) {
         l->template_head = S_str(c, tmpl, "head");
         l->template_prose = S_str(c, tmpl, "prose");
+        const NbYNode *a = nb_ymap_get(tmpl, "agency");
+        if (a && a->kind != NB_Y_SCALAR) S_err(c, a, "layout: template.agency is the example unit's name", NULL);
+        l->template_agency = nb_xstrdup(a && a->kind == NB_Y_SCALAR ? a->str : "");
     }
     const NbYNode *n = nb_ymap_get(root, "table_continued");
     if (n && n->kind != NB_Y_SCALAR)
@@ -1044,6 +1047,48 @@ static void S_head(S_Ctx *c, const NbYNode *root)
     if (n && (n->kind != NB_Y_SCALAR || !S_number(n->str, &l->clean_break) ||
               l->clean_break < 0 || l->clean_break > 1))
         S_err(c, n, "layout: table_clean_break is a fraction of the page, 0 to 1", NULL);
+}
+
+/* Texts by prose field (summary.prose, template.guidance): each key a prose block of the
+ * document, each value text. */
+static NbFieldText *S_field_texts(S_Ctx *c, const NbYNode *map, const char *what, size_t *n)
+{
+    NbLayout *l = c->l;
+    NbFieldText *out = nb_xcalloc(map->n ? map->n : 1, sizeof *out);
+    *n = 0;
+    for (size_t i = 0; i < map->n; i++) {
+        const char *key = map->keys[i]->str;
+        const NbYNode *v = map->items[i];
+        int known = 0;
+        for (size_t b = 0; b < l->nblocks && !known; b++)
+            known = l->blocks[b].kind == NB_BLK_PROSE && !strcmp(l->blocks[b].text, key);
+        char *m = NULL;
+        if (!known) {
+            m = nb_xasprintf("layout: %s names a prose field of the document", what);
+            S_err(c, map->keys[i], m, key);
+        } else if (v->kind != NB_Y_SCALAR) {
+            m = nb_xasprintf("layout: %s gives each field its text", what);
+            S_err(c, v, m, key);
+        } else {
+            out[(*n)++] = (NbFieldText){nb_xstrdup(key), nb_xstrdup(v->str)};
+        }
+        free(m);
+    }
+    return out;
+}
+
+/* template.guidance: an example paragraph for each prose field, printed by `nianbao
+ * template` as guidance; a report that still holds one is refused. */
+static void S_guidance(S_Ctx *c, const NbYNode *root)
+{
+    const NbYNode *t = nb_ymap_get(root, "template");
+    const NbYNode *g = t && t->kind == NB_Y_MAP ? nb_ymap_get(t, "guidance") : NULL;
+    if (!g) return;
+    if (g->kind != NB_Y_MAP) {
+        S_err(c, g, "layout: template.guidance is a mapping of prose fields to example text", NULL);
+        return;
+    }
+    c->l->guidance = S_field_texts(c, g, "template.guidance", &c->l->nguidance);
 }
 
 /* summary: the district's 汇总 (batch --summary) as this format words it: its title, the
@@ -1065,24 +1110,7 @@ static void S_summary(S_Ctx *c, const NbYNode *root)
     l->summary_missing = S_str(c, n, "missing");
     const NbYNode *prose = S_need(c, n, "prose", NB_Y_MAP);
     if (!prose) return;
-    l->summary_prose = nb_xcalloc(prose->n ? prose->n : 1, sizeof *l->summary_prose);
-    for (size_t i = 0; i < prose->n; i++) {
-        const char *key = prose->keys[i]->str;
-        const NbYNode *v = prose->items[i];
-        int known = 0;
-        for (size_t b = 0; b < l->nblocks && !known; b++)
-            known = l->blocks[b].kind == NB_BLK_PROSE && !strcmp(l->blocks[b].text, key);
-        if (!known) {
-            S_err(c, prose->keys[i], "layout: summary.prose names a prose field of the document",
-                  key);
-            continue;
-        }
-        if (v->kind != NB_Y_SCALAR) {
-            S_err(c, v, "layout: summary.prose gives each field its text", key);
-            continue;
-        }
-        l->summary_prose[l->nsummary_prose++] = (NbSummaryProse){nb_xstrdup(key), nb_xstrdup(v->str)};
-    }
+    l->summary_prose = S_field_texts(c, prose, "summary.prose", &l->nsummary_prose);
 }
 
 /* A layout from its parsed file; the document is freed. */
@@ -1110,6 +1138,7 @@ static NbLayout *S_build(NbYDoc *doc, NbDiag *diag)
         if (tables) S_document_tables(&c, root); /* a misspelt block is named even so */
         if (!c.failed) S_rules(&c, root);
         if (!c.failed) S_summary(&c, root);
+        if (!c.failed) S_guidance(&c, root);
     }
     nb_ydoc_free(doc);
     if (c.failed) {
@@ -1199,6 +1228,9 @@ void nb_layout_free(NbLayout *l)
     for (size_t i = 0; i < l->nsummary_prose; i++)
         free(l->summary_prose[i].field), free(l->summary_prose[i].text);
     free(l->summary_prose);
+    for (size_t i = 0; i < l->nguidance; i++) free(l->guidance[i].field), free(l->guidance[i].text);
+    free(l->guidance);
+    free(l->template_agency);
     for (size_t i = 0; i < l->nfields; i++) {
         free(l->fields[i].path);
         free(l->fields[i].label);

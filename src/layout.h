@@ -121,10 +121,10 @@ typedef struct {
     int table;          /* index into tables */
 } NbBlockSpec;
 
-/* The 汇总's text for one prose field of the document. */
+/* A text for one prose field of the document (the 汇总's, the template's guidance). */
 typedef struct {
     char *field, *text;
-} NbSummaryProse;
+} NbFieldText;
 
 typedef struct {
     char *file;
@@ -153,6 +153,9 @@ typedef struct {
     int year_min, year_max;                /* the report years this format is for */
     char *template_head;                   /* `nianbao template`: its opening lines */
     char *template_prose;                  /* …and what stands in each prose field */
+    char *template_agency;                 /* the example unit the template names ("" none) */
+    NbFieldText *guidance;                 /* an example paragraph for a prose field */
+    size_t nguidance;
     NbSignatureSpec signature;
     NbField *fields;
     size_t nfields;
@@ -164,7 +167,7 @@ typedef struct {
     size_t nrules;
     int has_summary;                       /* summary: how a district's 汇总 is worded */
     char *summary_title;                   /* {agency} {year}, '|' a preferred break */
-    NbSummaryProse *summary_prose;         /* {agency} {year} {count} {units} {missing_note} */
+    NbFieldText *summary_prose;         /* {agency} {year} {count} {units} {missing_note} */
     size_t nsummary_prose;
     char *summary_missing;                 /* {missing} {missing_count}: units left out */
 } NbLayout;

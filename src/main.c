@@ -44,7 +44,7 @@ static const char S_usage[] =
     "usage: nianbao render REPORT.yaml [-o OUT.pdf] [options]\n"
     "       nianbao check REPORT.yaml...\n"
     "       nianbao batch REPORT.yaml...|FOLDER... -o OUTDIR [-j N] [options]\n"
-    "       nianbao template > report.yaml\n"
+    "       nianbao template [-o report.yaml]\n"
     "\n"
     "Typesets the 政府信息公开工作年度报告 from YAML data into a print-ready PDF.\n"
     "\n"
@@ -190,9 +190,22 @@ static int S_check(const S_Opts *o, const char *data)
     return status;
 }
 
-/* A blank report, generated from the layout's data schema. */
+/* The labels of a row's columns, as the printed table heads them: "自然人, 商业企业, …". */
+static void S_column_names(NbBuf *b, const NbLayout *l, int fi)
+{
+    const NbField *f = &l->fields[fi];
+    for (int k = 0; k < f->count; k++)
+        nb_buf_printf(b, "%s%s", k ? ", " : "", nb_layout_column_label(l, fi, k));
+    if (f->total) nb_buf_printf(b, " (and a %s to check, if you like)", nb_layout_column_label(l, fi, f->count));
+}
+
+/* template: a blank report of the layout, every row's columns named above it and every
+ * prose field holding its guidance, on standard output or -o FILE. */
 static int S_template(const S_Opts *o, const char *data)
 {
+    if (o->ninputs)
+        return S_usage_error("template takes no report; write it to a file with -o FILE, not '%s'",
+                             o->inputs[0]);
     NbDiag diag = {0};
     char *path = nb_layout_path(data, o->layout ? o->layout : NB_DEFAULT_LAYOUT);
     NbLayout *l = nb_layout_load(path, &diag);
@@ -202,39 +215,70 @@ static int S_template(const S_Opts *o, const char *data)
         nb_diag_free(&diag);
         return EXIT_SYSTEM;
     }
+    NbBuf b = {0};
     static const char *const names[] = {"name", "id"};
     const char *values[] = {l->name, l->id};
     char *head = nb_expand(l->template_head, names, values, 2);
-    fputs(head, stdout);
+    nb_buf_puts(&b, head);
     free(head);
     const char *prev = "";
-    for (size_t b = 0; b < l->nblocks; b++) {
-        const NbBlockSpec *s = &l->blocks[b];
-        if (s->kind == NB_BLK_HEADING) printf("\n# %s\n", s->text);
-        if (s->kind == NB_BLK_PROSE)
-            printf("%s: |\n  %s\n", s->text, l->template_prose);
+    for (size_t bl = 0; bl < l->nblocks; bl++) {
+        const NbBlockSpec *s = &l->blocks[bl];
+        if (s->kind == NB_BLK_HEADING) nb_buf_printf(&b, "\n# %s\n", s->text);
+        if (s->kind == NB_BLK_PROSE) {
+            const char *text = l->template_prose;
+            for (size_t g = 0; g < l->nguidance; g++)
+                if (!strcmp(l->guidance[g].field, s->text)) text = l->guidance[g].text;
+            nb_buf_printf(&b, "%s: |\n", s->text);
+            for (const char *p = text; *p;) { /* each line indented; blank lines kept */
+                size_t n = strcspn(p, "\n");
+                if (n) nb_buf_puts(&b, "  "), nb_buf_add(&b, p, n);
+                nb_buf_puts(&b, "\n");
+                p += n + (p[n] == '\n');
+            }
+        }
         if (s->kind != NB_BLK_TABLE) continue;
         const NbTableSpec *t = &l->tables[s->table];
+        NbBuf last = {0}; /* the columns named above the rows so far */
         for (size_t i = 0; i < t->ncells; i++) {
             int fi = t->cells[i].field;
             if (fi < 0 || t->cells[i].index != 0 || l->fields[fi].computed) continue;
             const NbField *f = &l->fields[fi];
+            NbBuf cols = {0};
+            S_column_names(&cols, l, fi);
+            if (f->count > 1 && (!last.s || strcmp(cols.s, last.s) != 0)) {
+                nb_buf_printf(&b, "  # each row: %s\n", cols.s);
+                last.len = 0;
+                nb_buf_puts(&last, cols.s);
+            }
             NbBuf key = {0};
             nb_layout_row_key(&key, prev, f->path);
-            fputs(key.s, stdout);
+            nb_buf_puts(&b, key.s);
             nb_buf_free(&key);
-            if (f->count == 1) printf("0");
+            if (f->count == 1) nb_buf_puts(&b, "0");
             else {
-                printf("[");
-                for (int k = 0; k < f->count; k++) printf("%s0", k ? ", " : "");
-                printf("]");
+                nb_buf_puts(&b, "[");
+                for (int k = 0; k < f->count; k++) nb_buf_printf(&b, "%s0", k ? ", " : "");
+                nb_buf_puts(&b, "]");
             }
-            printf("   # %s\n", f->label);
+            /* a single figure: its column says what it counts, and in which unit (万元) */
+            if (f->count == 1) nb_buf_printf(&b, "   # %s: %s\n", f->label, cols.s);
+            else nb_buf_printf(&b, "   # %s\n", f->label);
+            nb_buf_free(&cols);
             prev = f->path;
         }
+        nb_buf_free(&last);
     }
     nb_layout_free(l);
-    return 0;
+    nb_diag_free(&diag);
+    const char *err = NULL;
+    int ok = o->out ? nb_write_atomic(o->out, b.s, b.len, &err) : fwrite(b.s, 1, b.len, stdout) == b.len;
+    if (!ok) fprintf(stderr, "%s: error: cannot write the template: %s\n", o->out ? o->out : "-",
+                     err ? err : strerror(errno));
+    else if (o->out && !o->quiet)
+        fprintf(stderr, "%s: a blank report to fill in; then: nianbao render %s\n", o->out, o->out);
+    nb_buf_free(&b);
+    return ok ? 0 : EXIT_SYSTEM;
 }
 
 /* An option's value, for the options that take one: 1 if a was such an option. */

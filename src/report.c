@@ -403,6 +403,46 @@ static void S_unknown_top(S_Ctx *c, const NbYNode *key)
     for (size_t k = 0; k < nt; k++) free(tops[k]);
 }
 
+/* A report that still holds what `nianbao template` wrote in it: the example unit's name, a
+ * prose field's stand-in, a line of its guidance. Each is an error at its line. */
+static void S_still_template(S_Ctx *c)
+{
+    const NbLayout *l = c->l;
+    NbReport *r = c->r;
+    if (r->agency && l->template_agency && *l->template_agency && !strcmp(r->agency, l->template_agency))
+        nb_diag_add(c->diag, NB_ERROR, r->agency_src.at, "agency: %s is the template's example; write "
+                                                         "the unit's full name", r->agency);
+    for (size_t i = 0; i < r->nprose; i++) {
+        const NbProse *p = &r->prose[i];
+        const char *found = NULL;
+        size_t flen = 0;
+        if (l->template_prose && *l->template_prose && strstr(p->text, l->template_prose))
+            found = l->template_prose, flen = strlen(found);
+        for (size_t g = 0; g < l->nguidance && !found; g++) {
+            if (strcmp(l->guidance[g].field, p->key) != 0) continue;
+            for (const char *q = l->guidance[g].text; *q && !found;) { /* line by line */
+                size_t n = strcspn(q, "\n");
+                char *line = nb_xstrndup(q, n);
+                if (n >= 12 && strstr(p->text, line)) found = q, flen = n;
+                free(line);
+                q += n + (q[n] == '\n');
+            }
+        }
+        if (!found) continue;
+        size_t show = 0; /* a few characters of it, to quote */
+        for (int k = 0; k < 12 && show < flen;) {
+            const char *q = found + show;
+            nb_utf8_next(&q, found + flen);
+            show = (size_t)(q - found), k++;
+        }
+        char *piece = nb_xstrndup(found, show);
+        nb_diag_add(c->diag, NB_ERROR, nb_report_locate(&p->src, piece, strlen(piece), 0),
+                    "%s still holds the template's example text (“%s…”): write the report's own",
+                    p->key, piece);
+        free(piece);
+    }
+}
+
 /* The report's top-level keys: agency, year, title, date, seal, prose fields, data groups. */
 static void S_top(S_Ctx *c, const NbYNode *root)
 {
@@ -453,6 +493,7 @@ static void S_top(S_Ctx *c, const NbYNode *root)
         nb_diag_add(c->diag, NB_ERROR, top, "agency is missing: add 'agency: <the unit's full name>'");
     if (!year_node)
         nb_diag_add(c->diag, NB_ERROR, top, "year is missing: add 'year: <the report's year>'");
+    S_still_template(c);
     if (!nb_ymap_get(root, "date"))
         nb_diag_add(c->diag, NB_WARNING, top, "no date: the signature has none; add 'date: "
                                               "YYYY-MM-DD', the day the report is signed (成文日期)");

@@ -158,6 +158,108 @@ class InputMethod(unittest.TestCase):
         self.assertNotIn('input method', done.stderr.decode())
 
 
+def fill_template(template, data, typed=False):
+    """The template filled in with a report's data as a clerk would: the unit's details, each
+    prose field's guidance replaced by its text, every figure typed into its row (with a
+    Chinese input method's full-width characters when typed)."""
+    fw = str.maketrans('0123456789,', '０１２３４５６７８９，')
+    out, path, skip = [], [], None
+    for line in template.splitlines():
+        if skip is not None:
+            if line.startswith('  ') or not line.strip():
+                continue
+            skip = None
+        m = re.match(r'^(agency|year|date): \S+(.*)$', line)
+        if m:
+            out.append(f'{m.group(1)}: {data[m.group(1)]}{m.group(2)}')
+            continue
+        m = re.match(r'^(\w+): \|$', line)
+        if m:   # a prose field: its guidance out, the report's text in
+            out.append(line)
+            out.extend('  ' + l if l else '' for l in (data.get(m.group(1)) or '').rstrip('\n').split('\n'))
+            skip = m.group(1)
+            continue
+        m = re.match(r'^( *)(\w+):( (\[[^\]]*\]|0))?(.*)$', line)
+        if not m or line.lstrip().startswith('#'):
+            out.append(line)
+            continue
+        depth = len(m.group(1)) // 2
+        path = path[:depth] + [m.group(2)]
+        if not m.group(3):
+            out.append(line)
+            continue
+        node = data
+        for k in path:
+            node = (node or {}).get(k) if isinstance(node, dict) else None
+        value = node if node is not None else 0
+        text = '[' + ', '.join(str(v) for v in value) + ']' if isinstance(value, list) else str(value)
+        if typed:
+            text = text.translate(fw)
+            if text.startswith('['):
+                text = '【' + text[1:-1] + '】'
+        out.append(f'{m.group(1)}{m.group(2)}: {text}{m.group(5)}')
+    return '\n'.join(out) + '\n'
+
+
+class Template(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = folder('template')
+        cls.path = os.path.join(cls.d, '年报.yaml')
+        cls.made = nb('template', '-o', cls.path)
+        with open(cls.path, encoding='utf-8') as f:
+            cls.text = f.read()
+
+    def test_written_with_o(self):
+        self.assertEqual(self.made.returncode, 0, self.made.stderr.decode())
+        self.assertTrue(self.text.startswith('# 政府信息公开工作年度报告'))
+        self.assertEqual(nb('template').stdout.decode(), self.text)
+
+    def test_an_argument_is_a_usage_error(self):
+        done = nb('template', 'extra.yaml')
+        self.assertEqual(done.returncode, 2)
+        self.assertIn("template takes no report", done.stderr.decode())
+
+    def test_every_column_named_and_the_fee_in_wan_yuan(self):
+        for names in ('自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他',
+                      '结果维持, 结果纠正, 其他结果, 尚未审结', '本年制发件数, 本年废止件数, 现行有效件数'):
+            self.assertIn(f'# each row: {names}', self.text)
+        self.assertRegex(self.text, r'fees: 0 +# 行政事业性收费: 本年收费金额（单位：万元）')
+
+    def test_an_unfilled_template_is_refused_at_each_line(self):
+        done = nb('check', self.path)
+        self.assertEqual(done.returncode, 1)
+        err = done.stderr.decode()
+        self.assertIn(f"{self.path}:5:9: error: agency: 某某街道办事处 is the template's example", err)
+        for field in ('preamble', 'overview', 'problems', 'other_matters'):
+            self.assertRegex(err, rf"{re.escape(self.path)}:\d+:3: error: {field} still holds the "
+                                  r"template's example text")
+
+    def test_filled_as_a_clerk_would_gives_the_samples_pdf(self):
+        import yaml
+        with open(SAMPLE, encoding='utf-8') as f:
+            data = yaml.safe_load(f)
+        data['date'] = str(data['date'])
+        ref = os.path.join(self.d, 'ref.pdf')
+        self.assertEqual(nb('render', SAMPLE, '-o', ref).returncode, 0)
+        with open(ref, 'rb') as f:
+            want = f.read()
+        for name, typed, enc in (('clean', False, 'utf-8'), ('typed', True, 'utf-8'),
+                                 ('typed-gbk', True, 'gb18030')):
+            src = os.path.join(self.d, f'{name}.yaml')
+            with open(src, 'wb') as f:
+                f.write(fill_template(self.text, data, typed).encode(enc))
+            out = os.path.join(self.d, f'{name}.pdf')
+            done = nb('render', src, '-o', out)
+            self.assertEqual(done.returncode, 0, f'{name}: {done.stderr.decode()}')
+            err = done.stderr.decode()
+            self.assertEqual('input method' in err, typed, err)
+            self.assertEqual('GBK' in err, enc != 'utf-8', err)
+            with open(out, 'rb') as f:
+                self.assertEqual(f.read(), want, name)
+
+
 class Dates(unittest.TestCase):
 
     def check_date(self, date):

@@ -163,7 +163,7 @@ class LinearCost(unittest.TestCase):
 
     def test_many_distinct_keys(self):
         def make(n):
-            return 'agency: 某某街道办事处\nyear: 2023\nrequests:\n' + ''.join(
+            return 'agency: 测试街道办事处\nyear: 2023\nrequests:\n' + ''.join(
                 f'  k{i}: 1\n' for i in range(n))
         r, done = self.ratio(make, 2000, 200000)
         self.assertLessEqual(r, 200, f'200,000 keys cost {r:.0f} times 2,000')
@@ -171,7 +171,7 @@ class LinearCost(unittest.TestCase):
 
     def test_many_characters_no_font_has(self):
         def make(n):
-            return 'agency: 某某街道办事处\nyear: 2023\noverview: |\n  ' + '\u16a0' * n + '\n'
+            return 'agency: 测试街道办事处\nyear: 2023\noverview: |\n  ' + '\u16a0' * n + '\n'
         r, done = self.ratio(make, 200, 20000)
         self.assertLessEqual(r, 200, f'20,000 characters cost {r:.0f} times 200')
         err = done.stderr.decode('utf-8')
@@ -219,7 +219,7 @@ class LongMessages(unittest.TestCase):
     def test_200_kb_of_messages_through_two_workers(self):
         d = folder('long-messages')
         name = 'x' * 300
-        bad = 'agency: 某某街道办事处\nyear: 2023\nrequests:\n' + ''.join(
+        bad = 'agency: 测试街道办事处\nyear: 2023\nrequests:\n' + ''.join(
             f'  {name}{i}: 1\n' for i in range(900))
         for k in range(2):
             with open(os.path.join(d, f'bad{k}.yaml'), 'w', encoding='utf-8') as f:

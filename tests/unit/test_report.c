@@ -97,15 +97,15 @@ static void test_minimal_all_zero(void **state)
 {
     (void)state;
     NbDiag d = {0};
-    NbReport *r = S_load("agency: 某某街道办事处\nyear: 2023\n", &d);
+    NbReport *r = S_load("agency: 测试街道办事处\nyear: 2023\n", &d);
     assert_non_null(r);
     assert_int_equal(d.errors, 0);
-    assert_string_equal(r->agency, "某某街道办事处");
+    assert_string_equal(r->agency, "测试街道办事处");
     assert_int_equal(r->year, 2023);
     assert_int_equal(r->has_date, 0);
     assert_null(r->seal);
     assert_non_null(r->title);
-    assert_non_null(strstr(r->title, "某某街道办事处"));
+    assert_non_null(strstr(r->title, "测试街道办事处"));
     assert_non_null(strstr(r->title, "2023年政府信息公开工作年度报告"));
     assert_int_equal(r->nrows, S_layout->nfields);
     for (size_t i = 0; i < r->nrows; i++) {
