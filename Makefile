@@ -55,6 +55,8 @@ install: nianbao
 	install -m 755 nianbao $(DESTDIR)$(PREFIX)/bin/nianbao
 	install -m 644 layouts/*.yaml $(DESTDIR)$(DATADIR)/layouts/
 	install -m 644 fonts/README.md $(DESTDIR)$(DATADIR)/fonts/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 nianbao.1 $(DESTDIR)$(PREFIX)/share/man/man1/nianbao.1
 
 clean:
 	rm -rf build nianbao samples/*.pdf

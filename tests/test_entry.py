@@ -322,5 +322,32 @@ class Previous(unittest.TestCase):
             self.assertIn("not 洛龙区定鼎门街道办事处's for 2022", done.stderr.decode())
 
 
+class Documents(unittest.TestCase):
+
+    def test_the_manual_page_renders_and_names_every_option(self):
+        page = os.path.join(REPO, 'nianbao.1')
+        done = subprocess.run(['groff', '-k', '-man', '-Tutf8', '-ww', '-z', page], capture_output=True,
+                              text=True, timeout=WAIT)
+        self.assertEqual((done.returncode, done.stderr), (0, ''))
+        shown = subprocess.run(['man', '-l', page], capture_output=True, text=True, timeout=WAIT,
+                               env=dict(os.environ, MANWIDTH='100', MANPAGER='cat', PAGER='cat'))
+        self.assertEqual(shown.returncode, 0, shown.stderr)
+        text = re.sub(r'.\x08', '', shown.stdout).replace('\u2010', '-')
+        helptext = nb('--help').stdout.decode()
+        options = set(re.findall(r'(?m)^\s+(?:-\w, )?(--[a-z-]+)', helptext))
+        self.assertGreater(len(options), 12)
+        for option in sorted(options - {'--version', '--dump-boxes'}):
+            self.assertIn(option, text, f'{option} is in --help but not in the manual page')
+
+    def test_the_chinese_readme_gives_the_same_two_commands(self):
+        def commands(name, heading):
+            with open(os.path.join(REPO, name), encoding='utf-8') as f:
+                text = f.read()
+            section = text[text.index(heading):]
+            return re.search(r'```sh\n(.*?)```', section, re.S).group(1)
+        self.assertEqual(commands('README.zh-CN.md', '## 两条命令'),
+                         commands('README.md', '## Two commands'))
+
+
 if __name__ == '__main__':
     sys.exit(run_tests(sys.modules[__name__]))
