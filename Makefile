@@ -13,9 +13,17 @@ LDLIBS  += $(PKG_LIBS) -lm
 
 SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
 OBJ  = $(SRC:src/%.c=build/%.o)
+# Messages in Chinese: po/zh_CN.po (GNU gettext), compiled into locale/, which the program
+# finds beside its layouts. `make pot` extracts the messages again into po/nianbao.pot.
+LANGS = zh_CN
+MO    = $(LANGS:%=locale/%/LC_MESSAGES/nianbao.mo)
+XGETTEXT_KEYS = --keyword=_ --keyword=N_ --keyword=nb_diag_add:4 --keyword=nb_diag_add:6 --keyword=nb_fail:2 \
+                --keyword=S_err:3 --keyword=S_usage_error:1 --keyword=nb_msgf:1 --flag=nb_msgf:1:c-format \
+                --flag=nb_diag_add:4:c-format --flag=nb_diag_add:6:c-format \
+                --flag=nb_fail:2:c-format --flag=S_usage_error:1:c-format
 TESTS = $(patsubst tests/unit/%.c,build/tests/%,$(wildcard tests/unit/test_*.c))
 
-all: nianbao
+all: nianbao $(MO)
 
 build/%.o: src/%.c src/*.h | build
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -29,6 +37,14 @@ nianbao: build/main.o build/libnianbao.a
 build build/tests:
 	mkdir -p $@
 
+locale/%/LC_MESSAGES/nianbao.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+POT ?= po/nianbao.pot
+pot:
+	xgettext --from-code=UTF-8 --no-location --sort-output $(XGETTEXT_KEYS) -o $(POT) src/*.c src/*.h
+
 build/tests/%: tests/unit/%.c build/libnianbao.a src/*.h tests/unit/*.h | build/tests
 	$(CC) $(ALL_CFLAGS) -Isrc $(LDFLAGS) -o $@ $< build/libnianbao.a $(LDLIBS) -lcmocka
 
@@ -38,7 +54,7 @@ unit: $(TESTS)
 # Every unit test and end-to-end test file, CHECK_JOBS at a time (default: one per core);
 # the summary gives each one's time and the wall time. One file or class alone:
 #   python3 tests/run.py test_typeset      python3 tests/test_typeset.py Signature
-check: nianbao $(TESTS)
+check: nianbao $(MO) $(TESTS)
 	python3 tests/run.py $(if $(CHECK_JOBS),-j $(CHECK_JOBS))
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -50,18 +66,20 @@ sanitize:
 samples: nianbao
 	@for s in samples/*.yaml; do ./nianbao render "$$s" || exit 1; done
 
-install: nianbao
+install: nianbao $(MO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR)/layouts $(DESTDIR)$(DATADIR)/fonts
 	install -m 755 nianbao $(DESTDIR)$(PREFIX)/bin/nianbao
 	install -m 644 layouts/*.yaml $(DESTDIR)$(DATADIR)/layouts/
 	install -m 644 fonts/README.md $(DESTDIR)$(DATADIR)/fonts/
+	for l in $(LANGS); do install -d $(DESTDIR)$(DATADIR)/locale/$$l/LC_MESSAGES && \
+	    install -m 644 locale/$$l/LC_MESSAGES/nianbao.mo $(DESTDIR)$(DATADIR)/locale/$$l/LC_MESSAGES/; done
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 nianbao.1 $(DESTDIR)$(PREFIX)/share/man/man1/nianbao.1
 
 clean:
-	rm -rf build nianbao samples/*.pdf
+	rm -rf build nianbao samples/*.pdf locale
 
-.PHONY: all unit check sanitize samples install clean
+.PHONY: all unit check sanitize samples install clean pot
 
 # ---------------------------------------------------------------- fuzzing (libFuzzer, clang)
 # `make fuzz-build` builds build/fuzz/fuzz_TARGET for each of FUZZ_TARGETS: the library

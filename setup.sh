@@ -9,7 +9,7 @@ libfontconfig-dev fontconfig libcmocka-dev libharfbuzz-dev poppler-utils qpdf mu
 ghostscript python3 python3-yaml \
 fonts-noto-cjk fonts-arphic-gbsn00lp fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei \
 fonts-lxgw-wenkai fonts-babelstone-han libfreetype-dev python3-fonttools clang strace \
-libreoffice-calc-nogui"
+libreoffice-calc-nogui locales gettext"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -45,6 +45,13 @@ if ! fc-list : family | grep -q FandolFang; then
         "$src"/FandolSong-*.otf "$tmp"/x/usr/share/doc/texlive-doc/fonts/fandol/COPYING.gz \
         "$tmp"/x/usr/share/doc/texlive-doc/fonts/fandol/README "$FANDOL"/
     $SUDO fc-cache -f "$FANDOL"
+fi
+
+# The Chinese locale, so that messages can be read (and tested) in Chinese: Debian ships its
+# definition in `locales`; it is compiled here when this machine lacks it.
+if ! locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$'; then
+    echo "Making the zh_CN.UTF-8 locale"
+    $SUDO localedef -i zh_CN -f UTF-8 zh_CN.UTF-8
 fi
 
 make

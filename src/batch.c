@@ -252,7 +252,7 @@ static void S_progress(S_Progress *p, int force)
     p->last = now;
     double rate = p->done / (now - p->start + 1e-9);
     double left = rate > 0 ? (double)(p->total - p->done) / rate : 0;
-    fprintf(stderr, "\r\033[K%zu/%zu reports, %.1f/s, %.0f s left", p->done, p->total, rate, left);
+    fprintf(stderr, _("\r\033[K%zu/%zu reports, %.1f/s, %.0f s left"), p->done, p->total, rate, left);
     fflush(stderr);
 }
 
@@ -344,7 +344,7 @@ static void S_unfinished(S_Items *it, int stopped)
             it->items[i].done = 1;
             it->items[i].status = NB_JOB_SYSTEM;
             it->items[i].message =
-                nb_xasprintf(stopped ? "%s: error: not rendered: the batch was interrupted\n"
+                nb_msgf(stopped ? "%s: error: not rendered: the batch was interrupted\n"
                                      : "%s: error: its worker stopped unexpectedly\n",
                              it->items[i].input);
         }
@@ -713,8 +713,8 @@ static int S_summary(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
     for (size_t i = 0; i < n; i++)
         if (lays[i] != lays[best] || reps[i]->year != reps[best]->year)
             odd[nodd++] = lays[i] != lays[best]
-                              ? nb_xasprintf("%s (layout %s)", it->items[from[i]].input, lays[i]->id)
-                              : nb_xasprintf("%s (%d)", it->items[from[i]].input, reps[i]->year);
+                              ? nb_msgf("%s (layout %s)", it->items[from[i]].input, lays[i]->id)
+                              : nb_msgf("%s (%d)", it->items[from[i]].input, reps[i]->year);
     if (!n) {
         nb_diag_add(diag, NB_ERROR, at, "no report to sum up");
         status = 1;
@@ -758,9 +758,9 @@ static int S_summary(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
             NbJobResult res = nb_worker_run(w, ypath, NULL, 0, o->summary, NULL, diag);
             status = res.status == NB_JOB_OK ? 0 : res.status == NB_JOB_SYSTEM ? 3 : 1;
             if (!status && !o->quiet)
-                fprintf(stderr, "%s: the 汇总 report of %zu units%s, %zu pages (its data: %s)\n",
-                        o->summary, n, nmissing ? ", some left out (it names them)" : "",
-                        res.pages, ypath);
+                fprintf(stderr, nmissing ? _("%s: the 汇总 report of %zu units, some left out (it names them), %zu pages (its data: %s)\n")
+                                         : _("%s: the 汇总 report of %zu units, %zu pages (its data: %s)\n"),
+                        o->summary, n, res.pages, ypath);
         }
         free(ypath);
         free(yaml);
@@ -805,7 +805,7 @@ static int S_combine(const NbBatchOpts *o, const S_Items *it, NbDiag *diag)
     nb_worker_free(w);
     free(inputs);
     if (res.status == NB_JOB_OK && !o->quiet)
-        fprintf(stderr, "%s: %zu reports, %zu pages, %zu bytes\n", o->combine, n, res.pages, res.bytes);
+        fprintf(stderr, _("%s: %zu reports, %zu pages, %zu bytes\n"), o->combine, n, res.pages, res.bytes);
     return res.status == NB_JOB_OK ? 0 : res.status == NB_JOB_SYSTEM ? 3 : 1;
 }
 
@@ -928,7 +928,7 @@ static void S_same_unit(S_Items *it, int quiet)
         for (size_t k = a; k < b; k++) {
             S_Item *x = &it->items[idx[k]];
             const S_Item *other = &it->items[idx[k == a ? a + 1 : a]];
-            char *why = nb_xasprintf("%s: error: %s's report for %d is given twice: here and in %s; "
+            char *why = nb_msgf("%s: error: %s's report for %d is given twice: here and in %s; "
                                      "keep one of them (neither is rendered or summed until then)\n",
                                      x->input, x->agency, x->year, other->input);
             if (!quiet) fputs(why, stderr);
@@ -967,13 +967,13 @@ static int S_report_end(const NbBatchOpts *o, const S_Items *it, double secs)
         pages += it->items[i].pages, bytes += it->items[i].bytes;
     }
     if (o->quiet) return status;
-    fprintf(stderr, "batch: %zu rendered, %zu failed, %zu pages, %zu bytes, %.1f s (%.1f reports/s) → %s\n",
+    fprintf(stderr, _("batch: %zu rendered, %zu failed, %zu pages, %zu bytes, %.1f s (%.1f reports/s) → %s\n"),
             it->n - failed, failed, pages, bytes, secs, it->n / (secs + 1e-9), o->outdir);
     for (size_t i = 0; i < it->n; i++)
         if (it->items[i].status != NB_JOB_OK) {
             /* the first line of its messages says why */
             const char *m = it->items[i].message ? it->items[i].message : "";
-            fprintf(stderr, "  failed: %s: %.*s\n", it->items[i].input, (int)strcspn(m, "\n"), m);
+            fprintf(stderr, _("  failed: %s: %.*s\n"), it->items[i].input, (int)strcspn(m, "\n"), m);
         }
     return status;
 }

@@ -63,18 +63,18 @@ static int S_slurp(const char *path, unsigned char **data, size_t *len, char **m
     else if (!strcmp(err, NB_READ_FOLDER))
         *msg = nb_xstrdup("it is a directory, not a file; give the path of the seal's PNG image");
     else if (!strcmp(err, NB_READ_TOO_LARGE) && stat(path, &st) == 0 && S_ISREG(st.st_mode))
-        *msg = nb_xasprintf("the file is %llu MB; at most %d MB are accepted: save the seal "
+        *msg = nb_msgf("the file is %llu MB; at most %d MB are accepted: save the seal "
                             "at a smaller size",
                             ((unsigned long long)st.st_size + (1u << 20) - 1) >> 20, S_MAX_FILE_MB);
     else if (!strcmp(err, NB_READ_TOO_LARGE))
-        *msg = nb_xasprintf("the file is more than %d MB; at most %d MB are accepted: "
+        *msg = nb_msgf("the file is more than %d MB; at most %d MB are accepted: "
                             "save the seal at a smaller size",
                             S_MAX_FILE_MB, S_MAX_FILE_MB);
     else if (!strcmp(err, NB_READ_ERROR))
         *msg = nb_xstrdup("cannot read: the file could not be read to its end (a disk or "
                           "network error?); copy it again");
     else
-        *msg = nb_xasprintf("cannot open: %s", err);
+        *msg = nb_msgf("cannot open: %s", err);
     return 0;
 }
 
@@ -106,10 +106,10 @@ static char *S_not_png(const unsigned char *d, size_t n)
     else if (n >= 4 && (!memcmp(d, "II*\0", 4) || !memcmp(d, "MM\0*", 4))) kind = "a TIFF image";
     else if (n >= 4 && !memcmp(d, "%PDF", 4)) kind = "a PDF document";
     else if (n >= 4 && (!memcmp(d, "<svg", 4) || !memcmp(d, "<?xm", 4))) kind = "SVG or XML text";
-    char *m = kind ? nb_xasprintf("not a PNG image (it starts with \"%s\", the mark of %s); "
+    char *m = kind ? nb_msgf("not a PNG image (it starts with \"%s\", the mark of %s); "
                                   "save the seal as PNG",
                                   shown.s, kind)
-                   : nb_xasprintf("not a PNG image (it starts with \"%s\"); save the seal as PNG",
+                   : nb_msgf("not a PNG image (it starts with \"%s\"); save the seal as PNG",
                                   shown.s);
     nb_buf_free(&shown);
     return m;
@@ -131,13 +131,13 @@ static int S_chunks(const unsigned char *d, size_t n, char **msg)
         for (int i = 0; i < 4; i++)
             if (!((type[i] >= 'A' && type[i] <= 'Z') || (type[i] >= 'a' && type[i] <= 'z'))) type[i] = '?';
         if (len > n - pos - 12) {
-            *msg = nb_xasprintf("the PNG is truncated or corrupt (the file ends early, after %zu "
+            *msg = nb_msgf("the PNG is truncated or corrupt (the file ends early, after %zu "
                                 "bytes: its %s chunk claims %lu, %zu are left); export the seal again",
                                 n, type, len, n - pos - 12);
             return 0;
         }
         if (len > S_MAX_CHUNK && memcmp(type, "IDAT", 4) != 0) {
-            *msg = nb_xasprintf("the PNG holds a %s chunk of %lu bytes, more than a seal needs; "
+            *msg = nb_msgf("the PNG holds a %s chunk of %lu bytes, more than a seal needs; "
                                 "export the seal again without metadata",
                                 type, len);
             return 0;
@@ -153,7 +153,7 @@ static int S_precheck(const unsigned char *d, size_t n, char **msg)
     if (n < 8 || png_sig_cmp(d, 0, 8) != 0) {
         /* "\x89PNG" with the rest changed is the trace of a CR-LF conversion */
         if (n >= 4 && !memcmp(d, "\x89PNG", 4) && n < 8)
-            *msg = nb_xasprintf("the PNG is truncated or corrupt (the file ends early, after "
+            *msg = nb_msgf("the PNG is truncated or corrupt (the file ends early, after "
                                 "%zu bytes); export the seal again",
                                 n);
         else if (n >= 4 && !memcmp(d, "\x89PNG", 4))
@@ -168,7 +168,7 @@ static int S_precheck(const unsigned char *d, size_t n, char **msg)
     if (n >= 24 && !memcmp(d + 12, "IHDR", 4)) {
         unsigned long w = S_be32(d + 16), h = S_be32(d + 20);
         if (w > S_MAX_SIDE || h > S_MAX_SIDE) {
-            *msg = nb_xasprintf("the image is %lu × %lu pixels; at most %d × %d are accepted: "
+            *msg = nb_msgf("the image is %lu × %lu pixels; at most %d × %d are accepted: "
                                 "scale it down",
                                 w, h, S_MAX_SIDE, S_MAX_SIDE);
             return 0;
@@ -239,15 +239,15 @@ static void S_split(S_Dec *dec, int w, int h, NbImage *out)
 static char *S_corrupt_msg(const S_Dec *dec)
 {
     if (dec->short_read)
-        return nb_xasprintf("the PNG is truncated or corrupt (the file ends early, after %zu "
+        return nb_msgf("the PNG is truncated or corrupt (the file ends early, after %zu "
                             "bytes); export the seal again",
                             dec->len);
     /* libpng names a bad IHDR field only in a warning, then errors with a generic text */
     if (!strcmp(dec->err, "Invalid IHDR data") && dec->warn[0])
-        return nb_xasprintf("the PNG is truncated or corrupt (libpng: %s: %s); export the "
+        return nb_msgf("the PNG is truncated or corrupt (libpng: %s: %s); export the "
                             "seal again",
                             dec->err, dec->warn);
-    return nb_xasprintf("the PNG is truncated or corrupt (libpng: %s); export the seal again",
+    return nb_msgf("the PNG is truncated or corrupt (libpng: %s); export the seal again",
                         dec->err);
 }
 

@@ -63,8 +63,8 @@ static const struct {
 
 static void S_err(S_Ctx *c, const NbYNode *at, const char *msg, const char *what)
 {
-    nb_diag_add(c->diag, NB_ERROR, at ? at->mark : (NbMark){c->l->file, 0, 0}, "%s%s%s", msg,
-                what ? ": " : "", what ? what : "");
+    nb_diag_add(c->diag, NB_ERROR, at ? at->mark : (NbMark){c->l->file, 0, 0}, "%s%s%s",
+                gettext(msg), what ? ": " : "", what ? what : "");
     c->failed = 1;
 }
 
@@ -73,7 +73,7 @@ static void S_err(S_Ctx *c, const NbYNode *at, const char *msg, const char *what
 static void S_keys(S_Ctx *c, const NbYNode *map, const char *const *known, const char *where)
 {
     if (!map || map->kind != NB_Y_MAP) return;
-    char *in = where && *where ? nb_xasprintf(" in %s", where) : nb_xstrdup("");
+    char *in = where && *where ? nb_msgf(" in %s", where) : nb_xstrdup("");
     if (nb_ymap_check_keys(c->diag, map, known, "layout: ", in)) c->failed = 1;
     free(in);
 }
@@ -84,7 +84,7 @@ static int S_bool(S_Ctx *c, const NbYNode *n, const char *key, int dflt)
     if (!n) return dflt;
     if (n->kind == NB_Y_SCALAR && !n->quoted && strcmp(n->str, "true") == 0) return 1;
     if (n->kind == NB_Y_SCALAR && !n->quoted && strcmp(n->str, "false") == 0) return 0;
-    char *m = nb_xasprintf("layout: %s is true or false", key);
+    char *m = nb_msgf("layout: %s is true or false", key);
     S_err(c, n, m, NULL);
     free(m);
     return dflt;
@@ -95,7 +95,7 @@ static char *S_scalar(S_Ctx *c, const NbYNode *n, const char *key, const char *d
 {
     if (n && n->kind == NB_Y_SCALAR) return nb_xstrdup(n->str);
     if (n) {
-        char *m = nb_xasprintf("layout: %s must be text", key);
+        char *m = nb_msgf("layout: %s must be text", key);
         S_err(c, n, m, NULL);
         free(m);
     }
@@ -111,7 +111,7 @@ static const NbYNode *S_need(S_Ctx *c, const NbYNode *map, const char *key, NbYK
         return NULL;
     }
     if (n->kind != kind) {
-        char *m = nb_xasprintf("layout: '%s' must be %s", key, nb_ykind_name(kind));
+        char *m = nb_msgf("layout: '%s' must be %s", key, nb_ykind_name(kind));
         S_err(c, n, m, NULL);
         free(m);
         return NULL;
@@ -282,7 +282,7 @@ static int S_style_ref(S_Ctx *c, const NbYNode *n, const char *key)
 {
     if (!n) return -1; /* missing: S_need said so */
     if (n->kind != NB_Y_SCALAR) {
-        char *m = nb_xasprintf("layout: %s names a style of styles:", key);
+        char *m = nb_msgf("layout: %s names a style of styles:", key);
         S_err(c, n, m, NULL);
         free(m);
         return -1;
@@ -478,7 +478,7 @@ static int S_int(S_Ctx *c, const NbYNode *n, int lo, int hi)
     double v;
     if (!n) return lo; /* missing: S_need said so */
     if (n->kind != NB_Y_SCALAR || !S_number(n->str, &v) || v != floor(v) || v < lo || v > hi) {
-        char *m = nb_xasprintf("layout: a whole number from %d to %d is expected", lo, hi);
+        char *m = nb_msgf("layout: a whole number from %d to %d is expected", lo, hi);
         S_err(c, n, m, NULL);
         free(m);
         return lo;
@@ -500,7 +500,7 @@ static void S_table_check(S_Ctx *c, const NbTableSpec *t, const NbYNode *at)
         const NbCellSpec *s = &t->cells[i];
         if ((size_t)(s->row + s->rowspan) > nr) nr = (size_t)(s->row + s->rowspan);
         if ((size_t)(s->col + s->colspan) > t->ncols) {
-            char *m = nb_xasprintf("layout: table %s: cell at row %d col %d runs past the %zu columns",
+            char *m = nb_msgf("layout: table %s: cell at row %d col %d runs past the %zu columns",
                                    t->key, s->row, s->col, t->ncols);
             S_err(c, at, m, NULL);
             free(m);
@@ -517,7 +517,7 @@ static void S_table_check(S_Ctx *c, const NbTableSpec *t, const NbYNode *at)
     for (size_t r = 0; r < nr; r++)
         for (size_t k = 0; k < t->ncols; k++)
             if (seen[r * t->ncols + k] != 1) {
-                char *m = nb_xasprintf("layout: table %s: grid slot row %zu col %zu is covered %s",
+                char *m = nb_msgf("layout: table %s: grid slot row %zu col %zu is covered %s",
                                        t->key, r, k, seen[r * t->ncols + k] ? "more than once" : "by no cell");
                 S_err(c, at, m, NULL);
                 free(m);
@@ -635,7 +635,7 @@ static void S_table(S_Ctx *c, NbTableSpec *t, const NbYNode *def)
         if ((size_t)(t->cells[i].row + t->cells[i].rowspan) > t->nrows)
             t->nrows = (size_t)(t->cells[i].row + t->cells[i].rowspan);
     if (n && (size_t)t->header_rows > t->nrows) {
-        char *m = nb_xasprintf("layout: header_rows is %d, but the table has %zu rows",
+        char *m = nb_msgf("layout: header_rows is %d, but the table has %zu rows",
                                t->header_rows, t->nrows);
         S_err(c, n, m, NULL);
         free(m);
@@ -1064,10 +1064,10 @@ static NbFieldText *S_field_texts(S_Ctx *c, const NbYNode *map, const char *what
             known = l->blocks[b].kind == NB_BLK_PROSE && !strcmp(l->blocks[b].text, key);
         char *m = NULL;
         if (!known) {
-            m = nb_xasprintf("layout: %s names a prose field of the document", what);
+            m = nb_msgf("layout: %s names a prose field of the document", what);
             S_err(c, map->keys[i], m, key);
         } else if (v->kind != NB_Y_SCALAR) {
-            m = nb_xasprintf("layout: %s gives each field its text", what);
+            m = nb_msgf("layout: %s gives each field its text", what);
             S_err(c, v, m, key);
         } else {
             out[(*n)++] = (NbFieldText){nb_xstrdup(key), nb_xstrdup(v->str)};

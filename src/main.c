@@ -1,6 +1,7 @@
 /* nianbao: the command line. */
 #include <errno.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,9 @@
 #endif
 #ifndef NB_DATADIR
 #define NB_DATADIR "/usr/local/share/nianbao"
+#endif
+#ifndef NB_LOCALEDIR
+#define NB_LOCALEDIR NB_DATADIR "/locale"
 #endif
 
 enum { EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_SYSTEM = 3 };
@@ -40,7 +44,7 @@ typedef struct {
     int quiet;
 } S_Opts;
 
-static const char S_usage[] =
+static const char S_usage[] = N_(
     "usage: nianbao render REPORT.yaml [-o OUT.pdf] [options]\n"
     "       nianbao check REPORT.yaml...\n"
     "       nianbao batch REPORT.yaml...|FOLDER... -o OUTDIR [-j N] [options]\n"
@@ -84,13 +88,13 @@ static const char S_usage[] =
     "  -h, --help          this help\n"
     "  --version           the version\n"
     "\n"
-    "exit status: 0 done; 1 the data is wrong (nothing written); 2 usage; 3 system failure\n";
+    "exit status: 0 done; 1 the data is wrong (nothing written); 2 usage; 3 system failure\n");
 
 static int S_usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "nianbao: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'nianbao --help'.\n");
+    fprintf(stderr, gettext(fmt), arg);
+    fprintf(stderr, _("\nTry 'nianbao --help'.\n"));
     return EXIT_USAGE;
 }
 
@@ -162,7 +166,7 @@ static int S_render(const S_Opts *o, const char *data)
         struct stat st; /* a PDF sent to a pipe or a device: the count goes to stderr */
         int plain = strcmp(out, "-") != 0 && (stat(out, &st) != 0 || S_ISREG(st.st_mode));
         if (!o->quiet && !status)
-            fprintf(plain ? stdout : stderr, "%s: %zu pages, %zu bytes\n",
+            fprintf(plain ? stdout : stderr, _("%s: %zu pages, %zu bytes\n"),
                     strcmp(out, "-") ? out : "(standard output)", res.pages, res.bytes);
     }
     nb_diag_print_some(&diag, stderr, o->quiet);
@@ -182,7 +186,7 @@ static int S_check(const S_Opts *o, const char *data)
         NbJobResult res = nb_worker_run(w, o->inputs[i], NULL, 0, NULL, NULL, &diag);
         if (res.status && status != EXIT_SYSTEM) status = (int)res.status;
         if (!res.status && !o->quiet)
-            fprintf(stderr, "%s: ok%s\n", o->inputs[i], diag.warnings ? ", with warnings" : "");
+            fprintf(stderr, diag.warnings ? _("%s: ok, with warnings\n") : _("%s: ok\n"), o->inputs[i]);
         nb_diag_print_some(&diag, stderr, o->quiet);
         nb_diag_free(&diag);
     }
@@ -273,10 +277,10 @@ static int S_template(const S_Opts *o, const char *data)
     nb_diag_free(&diag);
     const char *err = NULL;
     int ok = o->out ? nb_write_atomic(o->out, b.s, b.len, &err) : fwrite(b.s, 1, b.len, stdout) == b.len;
-    if (!ok) fprintf(stderr, "%s: error: cannot write the template: %s\n", o->out ? o->out : "-",
+    if (!ok) fprintf(stderr, _("%s: error: cannot write the template: %s\n"), o->out ? o->out : "-",
                      err ? err : strerror(errno));
     else if (o->out && !o->quiet)
-        fprintf(stderr, "%s: a blank report to fill in; then: nianbao render %s\n", o->out, o->out);
+        fprintf(stderr, _("%s: a blank report to fill in; then: nianbao render %s\n"), o->out, o->out);
     nb_buf_free(&b);
     return ok ? 0 : EXIT_SYSTEM;
 }
@@ -337,7 +341,7 @@ static int S_parse(int argc, char **argv, S_Opts *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(S_usage, stdout);
+            fputs(_(S_usage), stdout);
             return 0;
         }
         if (!strcmp(a, "--version")) {
@@ -368,7 +372,7 @@ static int S_parse(int argc, char **argv, S_Opts *o)
 static int S_dispatch(const S_Opts *o, const char *data)
 {
     if (!o->cmd) {
-        fputs(S_usage, stderr);
+        fputs(_(S_usage), stderr);
         return EXIT_USAGE;
     }
     if (!strcmp(o->cmd, "render"))
@@ -401,6 +405,17 @@ int main(int argc, char **argv)
 {
     S_Opts o = {0};
     nb_write_atomic_signals();
+    /* messages in the user's language (LANG, LC_MESSAGES, LANGUAGE); numbers stay C's */
+    setlocale(LC_MESSAGES, "");
+    setlocale(LC_CTYPE, "");
+    {
+        char *data = S_data_dir(), *dir = nb_xasprintf("%s/locale", data);
+        bindtextdomain("nianbao", S_is_dir(dir) ? dir : NB_LOCALEDIR);
+        bind_textdomain_codeset("nianbao", "UTF-8");
+        textdomain("nianbao");
+        free(dir);
+        free(data);
+    }
     o.inputs = nb_xcalloc((size_t)argc, sizeof *o.inputs);
     int status = S_parse(argc, argv, &o);
     if (status < 0) {

@@ -231,7 +231,7 @@ static void S_data_map(S_Ctx *c, const NbYNode *map, const char *prefix)
             /* the names point into field paths: cut at the next dot for display */
             char *shown[64];
             for (size_t k = 0; k < n; k++) shown[k] = nb_xstrndup(names[k], strcspn(names[k], "."));
-            char *where = nb_xasprintf(" in %s", prefix);
+            char *where = nb_msgf(" in %s", prefix);
             nb_ykey_unknown(c->diag, map->keys[i], (const char *const *)shown, n, "", where);
             free(where);
             for (size_t k = 0; k < n; k++) free(shown[k]);
@@ -891,14 +891,15 @@ static char *S_normalise(const char *file, const char *text, size_t *len, NbDiag
         p = eol ? eol + 1 : end;
         lineno++;
     }
-    static const char *const what[] = {"full-width digits", "，", "［］ or 【】", "．",
-                                       "、 between numbers", "spaces between numbers"};
+    static const char *const what[] = {N_("full-width digits"), "，", N_("［］ or 【】"), "．",
+                                       N_("、 between numbers"), N_("spaces between numbers")};
     size_t total = 0;
     for (int k = 0; k < 6; k++) total += n.changed[k];
     if (total) {
         NbBuf b = {0};
         for (int k = 0; k < 6; k++)
-            if (n.changed[k]) nb_buf_printf(&b, "%s%s (%zu)", b.len ? ", " : "", what[k], n.changed[k]);
+            if (n.changed[k])
+                nb_buf_printf(&b, "%s%s (%zu)", b.len ? ", " : "", gettext(what[k]), n.changed[k]);
         nb_diag_add(diag, NB_WARNING, n.first,
                     "figures typed with a Chinese input method are read as plain ones: %s; this is "
                     "the first (said once for the file)", b.s);

@@ -72,6 +72,15 @@ char *nb_xasprintf(const char *fmt, ...)
     return p;
 }
 
+char *nb_msgf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = S_vasprintf(gettext(fmt), ap);
+    va_end(ap);
+    return p;
+}
+
 void nb_grow(void *items_ptr, size_t *cap, size_t need, size_t item_size)
 {
     void **items = items_ptr;
@@ -128,7 +137,7 @@ void nb_diag_add(NbDiag *d, NbSeverity sev, NbMark at, const char *fmt, ...)
     it->col = at.col;
     va_list ap;
     va_start(ap, fmt);
-    it->msg = S_vasprintf(fmt, ap);
+    it->msg = S_vasprintf(gettext(fmt), ap); /* in the user's language when translated */
     va_end(ap);
     if (sev == NB_ERROR) d->errors++;
     else d->warnings++;
@@ -145,15 +154,17 @@ void nb_diag_print_some(const NbDiag *d, void *stream, int errors_only)
     for (size_t i = 0; i < d->n; i++) {
         const NbDiagItem *it = &d->items[i];
         if (errors_only && it->severity != NB_ERROR) continue;
-        const char *kind = it->severity == NB_ERROR ? "error" : "warning";
+        /* FILE:LINE:COL: error: …, the shape editors jump to, in the user's language */
+        int err = it->severity == NB_ERROR;
         if (it->line > 0)
-            fprintf(f, "%s:%d:%d: %s: %s\n", it->file, it->line, it->col, kind, it->msg);
+            fprintf(f, err ? _("%s:%d:%d: error: %s\n") : _("%s:%d:%d: warning: %s\n"), it->file,
+                    it->line, it->col, it->msg);
         else
-            fprintf(f, "%s: %s: %s\n", it->file, kind, it->msg);
+            fprintf(f, err ? _("%s: error: %s\n") : _("%s: warning: %s\n"), it->file, it->msg);
     }
     if (d->dropped)
-        fprintf(f, "nianbao: and %zu more problems of the same files, not shown; mend those "
-                   "above and check again\n", d->dropped);
+        fprintf(f, _("nianbao: and %zu more problems of the same files, not shown; mend those "
+                     "above and check again\n"), d->dropped);
 }
 
 void nb_diag_free(NbDiag *d)
@@ -497,7 +508,7 @@ int nb_fail(char **err, const char *fmt, ...)
     if (!err) return 0;
     va_list ap;
     va_start(ap, fmt);
-    char *m = S_vasprintf(fmt, ap);
+    char *m = S_vasprintf(gettext(fmt), ap);
     va_end(ap);
     free(*err);
     *err = m;

@@ -3,7 +3,14 @@
 #define NB_UTIL_H
 
 #include <stdarg.h>
+#include <libintl.h>
 #include <stddef.h>
+
+/* Messages in the user's language (GNU gettext, the "nianbao" domain, po/): _() translates
+ * a message where it is used, N_() marks one that is translated where it is printed.
+ * nb_diag_add, nb_fail and the layout's errors translate their format themselves. */
+#define _(s) gettext(s)
+#define N_(s) s
 #include <stdint.h>
 
 void *nb_xmalloc(size_t n);
@@ -12,6 +19,8 @@ void *nb_xrealloc(void *p, size_t n);
 char *nb_xstrdup(const char *s);
 char *nb_xstrndup(const char *s, size_t n);
 char *nb_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same for a message: fmt in the user's language (gettext) first. */
+char *nb_msgf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Grow *items (of item_size) so that it holds at least need elements. */
 void nb_grow(void *items_ptr, size_t *cap, size_t need, size_t item_size);
@@ -63,10 +72,10 @@ size_t nb_edit_distance(const char *a, const char *b);
 /* Read a whole regular file of at most limit bytes (its size is checked before it is read;
  * a FIFO or device is refused without blocking); returns NULL and sets *err on failure: one
  * of these, or strerror's text when the file cannot be opened. */
-#define NB_READ_TOO_LARGE "file too large"
-#define NB_READ_FOLDER "it is a folder, not a file"
-#define NB_READ_SPECIAL "it is not a regular file (a pipe, a device or a socket); give a file"
-#define NB_READ_ERROR "read error"
+#define NB_READ_TOO_LARGE N_("file too large")
+#define NB_READ_FOLDER N_("it is a folder, not a file")
+#define NB_READ_SPECIAL N_("it is not a regular file (a pipe, a device or a socket); give a file")
+#define NB_READ_ERROR N_("read error")
 char *nb_read_file(const char *path, size_t *len, size_t limit, const char **err);
 
 /* Set *err (when err is given) to a formatted, allocated message, freeing the one it held;

@@ -351,7 +351,7 @@ char *nb_ydoc_read(const char *path, size_t *len, NbDiag *diag)
                         "the file is larger than %u MB; a report is a few KB: is this the right file?",
                         S_MAX_FILE / (1024 * 1024));
         else
-            nb_diag_add(diag, NB_ERROR, (NbMark){path, 0, 0}, "cannot read: %s", err);
+            nb_diag_add(diag, NB_ERROR, (NbMark){path, 0, 0}, "cannot read: %s", gettext(err));
         return NULL;
     }
     char *decoded = NULL;
@@ -396,7 +396,7 @@ NbYNode *nb_ymap_get(const NbYNode *map, const char *key)
 
 const char *nb_ykind_name(NbYKind k)
 {
-    return k == NB_Y_SCALAR ? "a single value" : k == NB_Y_SEQ ? "a list" : "a mapping";
+    return k == NB_Y_SCALAR ? _("a single value") : k == NB_Y_SEQ ? _("a list") : _("a mapping");
 }
 
 void nb_ykey_unknown(NbDiag *diag, const NbYNode *key, const char *const *names, size_t n,

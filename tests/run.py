@@ -70,11 +70,17 @@ def counts(output, status):
     return passed, failed
 
 
+# The tests read the program's messages in English (the C locale, UTF-8), whatever this
+# machine's language; the tests of the Chinese messages set their own.
+TEST_ENV = {k: v for k, v in os.environ.items() if k not in ('LANGUAGE', 'LC_MESSAGES', 'LANG')}
+TEST_ENV['LC_ALL'] = 'C.UTF-8'
+
+
 def run_one(job):
     start = time.monotonic()
     try:
         done = subprocess.run(job, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              timeout=TIMEOUT, encoding='utf-8', errors='replace')
+                              timeout=TIMEOUT, encoding='utf-8', errors='replace', env=TEST_ENV)
         output, status = done.stdout, done.returncode
     except subprocess.TimeoutExpired as e:
         output = (e.stdout or b'').decode('utf-8', 'replace') if isinstance(e.stdout, bytes) \

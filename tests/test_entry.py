@@ -322,6 +322,90 @@ class Previous(unittest.TestCase):
             self.assertIn("not 洛龙区定鼎门街道办事处's for 2022", done.stderr.decode())
 
 
+def in_language(lang, *args):
+    env = {k: v for k, v in os.environ.items() if k not in ('LANGUAGE', 'LANG', 'LC_MESSAGES')}
+    env['LC_ALL'] = lang
+    return subprocess.run([program(), *args], capture_output=True, cwd=REPO, timeout=WAIT, env=env)
+
+
+class Chinese(unittest.TestCase):
+    """Messages, --help and the closing lines in Chinese under a Chinese locale (as on a
+    Chinese desktop, 统信 or 麒麟), in English otherwise; file:line:col: stays in front."""
+
+    @classmethod
+    def setUpClass(cls):
+        if 'zh_CN' not in subprocess.run(['locale', '-a'], capture_output=True, text=True).stdout:
+            raise AssertionError('the zh_CN.UTF-8 locale is missing (./setup.sh makes it)')
+        cls.d = folder('chinese')
+        cls.bad = os.path.join(cls.d, 'bad.yaml')
+        with open(cls.bad, 'w', encoding='utf-8') as f:
+            f.write(re.sub(r'(?m)^date: .*$', 'date: 2024-02-30', sample_text()).replace(
+                'agency: 洛龙区定鼎门街道办事处', 'agency: 洛龙区关林街道办事处'))
+
+    def both(self, *args):
+        return (in_language('zh_CN.UTF-8', *args).stderr.decode(),
+                in_language('C.UTF-8', *args).stderr.decode())
+
+    def test_a_data_error(self):
+        zh, en = self.both('check', self.bad)
+        self.assertIn(f'{self.bad}:9:7: 错误：日期 2024-02-30：2024-02 只有 29 天，没有 30 日', zh)
+        self.assertIn(f'{self.bad}:9:7: error: date 2024-02-30: 2024-02 has 29 days, not 30', en)
+
+    def test_ok_and_warnings(self):
+        zh, en = self.both('check', SAMPLE)
+        self.assertEqual(zh, f'{SAMPLE}：通过\n')
+        self.assertEqual(en, f'{SAMPLE}: ok\n')
+
+    def test_usage_and_help(self):
+        zh, en = self.both('frobnicate')
+        self.assertIn("未知命令 'frobnicate'", zh)
+        self.assertIn("unknown command 'frobnicate'", en)
+        out = in_language('zh_CN.UTF-8', '--help').stdout.decode()
+        self.assertTrue(out.startswith('用法：nianbao render 报告.yaml'), out[:80])
+        self.assertIn('退出状态：0 完成', out)
+        self.assertTrue(in_language('C.UTF-8', '--help').stdout.decode().startswith('usage:'))
+
+    def test_a_batch_says_its_end_in_chinese(self):
+        out = os.path.join(self.d, 'out')
+        zh = in_language('zh_CN.UTF-8', 'batch', SAMPLE, self.bad, '-o', out).stderr.decode()
+        self.assertIn('batch：通过 1 份，未通过 1 份', zh)
+        self.assertIn(f'  未通过：{self.bad}：{self.bad}:9:7: 错误：日期', zh)
+
+    def test_the_pdf_is_the_same_in_either_language(self):
+        pdfs = []
+        for lang in ('zh_CN.UTF-8', 'C.UTF-8'):
+            out = os.path.join(self.d, f'{lang}.pdf')
+            self.assertEqual(in_language(lang, 'render', SAMPLE, '-o', out).returncode, 0)
+            with open(out, 'rb') as f:
+                pdfs.append(f.read())
+        self.assertEqual(pdfs[0], pdfs[1])
+
+    def test_every_message_has_its_translation(self):
+        pot = os.path.join(self.d, 'nianbao.pot')
+        done = subprocess.run(['make', '-s', 'pot', f'POT={pot}'], cwd=REPO, capture_output=True,
+                              text=True, timeout=WAIT)
+        self.assertEqual(done.returncode, 0, done.stderr)
+
+        def entries(path):
+            with open(path, encoding='utf-8') as f:
+                text = f.read()
+            out = {}
+            for head, mid, mstr in re.findall(r'((?:#.*\n)*)msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)',
+                                              text):
+                key = ''.join(re.findall(r'"(.*)"', mid))
+                if key:
+                    out[key] = (''.join(re.findall(r'"(.*)"', mstr)), 'fuzzy' in head)
+            return out
+        wanted, have = entries(pot), entries(os.path.join(REPO, 'po', 'zh_CN.po'))
+        self.assertGreater(len(wanted), 200)
+        missing = [k for k in wanted if k not in have or not have[k][0] or have[k][1]]
+        self.assertEqual(missing, [], 'messages without a translation in po/zh_CN.po (make pot, '
+                                      'then translate them)')
+        check = subprocess.run(['msgfmt', '--check', '-o', '/dev/null',
+                                os.path.join(REPO, 'po', 'zh_CN.po')], capture_output=True, text=True)
+        self.assertEqual(check.returncode, 0, check.stderr)
+
+
 class Documents(unittest.TestCase):
 
     def test_the_manual_page_renders_and_names_every_option(self):
