@@ -90,6 +90,50 @@ static const char S_usage[] = N_(
     "\n"
     "exit status: 0 done; 1 the data is wrong (nothing written); 2 usage; 3 system failure\n");
 
+/* Each command's own --help. */
+static const struct {
+    const char *cmd, *text;
+} S_command_help[] = {
+    {"render", N_("usage: nianbao render REPORT.yaml [-o OUT.pdf] [options]\n"
+                  "\n"
+                  "Checks the report, then writes its PDF (default: REPORT.pdf beside it). Nothing is\n"
+                  "written when the data is wrong; every problem is printed as file:line:col.\n"
+                  "\n"
+                  "  -o, --output FILE   where to write the PDF (- for standard output)\n"
+                  "  --paper SIZE        A4 (default), A3, A2, B4, …: set again for that sheet\n"
+                  "  --fonts DIR         also look for fonts in DIR (repeatable)\n"
+                  "  --layout ID|FILE    the report format (default: the report's layout:)\n"
+                  "  --previous FILE     last year's report: its 结转 must be this year's 上年结转\n"
+                  "  -q, --quiet         print errors only\n")},
+    {"check", N_("usage: nianbao check REPORT.yaml... [options]\n"
+                 "\n"
+                 "Checks reports without writing anything: every problem of each, as file:line:col.\n"
+                 "\n"
+                 "  --layout ID|FILE    the report format (default: the report's layout:)\n"
+                 "  --previous FILE     last year's report: its 结转 must be this year's 上年结转\n"
+                 "  -q, --quiet         print errors only\n")},
+    {"template", N_("usage: nianbao template [-o report.yaml] [--layout ID|FILE]\n"
+                    "\n"
+                    "A blank report to fill in: every row's columns named, the fee's unit, an example\n"
+                    "paragraph for each section (a report still holding one is refused).\n"
+                    "\n"
+                    "  -o, --output FILE   write it to FILE (default: standard output)\n"
+                    "  --layout ID|FILE    the report format (default: gov-info-disclosure-2021)\n")},
+    {"batch", N_("usage: nianbao batch REPORT.yaml...|FOLDER... -o OUTDIR [options]\n"
+                 "\n"
+                 "Checks and renders many reports, one PDF each into OUTDIR; a bad report never stops\n"
+                 "the others. Each unit counts once; no output may replace an input.\n"
+                 "\n"
+                 "  -j, --jobs N        worker processes (default: one per core)\n"
+                 "  --manifest FILE     a CSV line per report (UTF-8 with a BOM)\n"
+                 "  --manifest-encoding gbk|gb18030|utf-8\n"
+                 "  --summary OUT.pdf   the 汇总 report (with --agency NAME)\n"
+                 "  --allow-incomplete  make the 汇总 even when units failed; it names them\n"
+                 "  --combine OUT.pdf   one PDF of every report, in order (--duplex: odd pages)\n"
+                 "  --previous DIR      last year's reports, each unit's found by its agency\n"
+                 "  --paper, --fonts, --layout, -q as for render\n")},
+};
+
 static int S_usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "nianbao: ");
@@ -340,8 +384,11 @@ static int S_parse(int argc, char **argv, S_Opts *o)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(_(S_usage), stdout);
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { /* after a command: its own */
+            const char *text = S_usage;
+            for (size_t k = 0; o->cmd && k < sizeof S_command_help / sizeof *S_command_help; k++)
+                if (!strcmp(o->cmd, S_command_help[k].cmd)) text = S_command_help[k].text;
+            fputs(_(text), stdout);
             return 0;
         }
         if (!strcmp(a, "--version")) {

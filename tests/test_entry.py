@@ -365,6 +365,16 @@ class Chinese(unittest.TestCase):
         self.assertIn('退出状态：0 完成', out)
         self.assertTrue(in_language('C.UTF-8', '--help').stdout.decode().startswith('usage:'))
 
+    def test_each_command_has_its_own_help(self):
+        whole = in_language('C.UTF-8', '--help').stdout.decode()
+        for cmd, zh in (('render', '用法：nianbao render 报告.yaml'), ('check', '用法：nianbao check'),
+                        ('batch', '用法：nianbao batch'), ('template', '用法：nianbao template')):
+            en = in_language('C.UTF-8', cmd, '--help')
+            self.assertEqual(en.returncode, 0)
+            self.assertTrue(en.stdout.decode().startswith(f'usage: nianbao {cmd}'), cmd)
+            self.assertNotEqual(en.stdout.decode(), whole, cmd)
+            self.assertTrue(in_language('zh_CN.UTF-8', cmd, '--help').stdout.decode().startswith(zh), cmd)
+
     def test_a_batch_says_its_end_in_chinese(self):
         out = os.path.join(self.d, 'out')
         zh = in_language('zh_CN.UTF-8', 'batch', SAMPLE, self.bad, '-o', out).stderr.decode()
