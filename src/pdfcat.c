@@ -266,7 +266,8 @@ static int S_read_xref(S_In *in, const char **trailer, char **err)
             in->n = f + k;
         }
         for (unsigned long i = 0; i < k; i++, p += 20) {
-            unsigned long off = strtoul(p, NULL, 10);
+            unsigned long off = 0; /* ten digits, then the generation and n or f */
+            for (int d = 0; d < 10 && p[d] >= '0' && p[d] <= '9'; d++) off = off * 10 + (unsigned long)(p[d] - '0');
             if (p[17] == 'n' && f + i > 0) {
                 if (off >= len) return nb_fail(err, "object %lu lies outside the file", f + i);
                 in->at[f + i] = off ? off : 0;
@@ -276,8 +277,19 @@ static int S_read_xref(S_In *in, const char **trailer, char **err)
 }
 
 /* Object num's value [*s, *e) and, for a stream, its data [*data, *data + *dlen). */
+static int S_object_at(const S_In *in, unsigned long num, const char **s, const char **e,
+                       const char **data, size_t *dlen, char **err, int depth);
+
 static int S_object(const S_In *in, unsigned long num, const char **s, const char **e,
                     const char **data, size_t *dlen, char **err)
+{
+    return S_object_at(in, num, s, e, data, dlen, err, 0);
+}
+
+/* (depth: a stream's /Length is read at depth 1, where another stream is refused before
+ * its own length is looked for: a length that points at itself cannot loop) */
+static int S_object_at(const S_In *in, unsigned long num, const char **s, const char **e,
+                       const char **data, size_t *dlen, char **err, int depth)
 {
     if (num == 0 || num >= in->n || !in->at[num]) return nb_fail(err, "object %lu is missing", num);
     const char *p = in->pdf + in->at[num];
@@ -293,6 +305,7 @@ static int S_object(const S_In *in, unsigned long num, const char **s, const cha
     const char *q = p;
     S_Tok k = S_next(&q, in->end, &bad);
     if (S_word(k, "stream")) {
+        if (depth) return nb_fail(err, "stream %lu's length is not a number", num);
         if (q < in->end && *q == '\r') q++;
         if (q < in->end && *q == '\n') q++;
         unsigned long length;
@@ -302,7 +315,7 @@ static int S_object(const S_In *in, unsigned long num, const char **s, const cha
         if (ref) {
             const char *ls, *le, *ld;
             size_t ll;
-            if (!S_object(in, length, &ls, &le, &ld, &ll, err)) return 0;
+            if (!S_object_at(in, length, &ls, &le, &ld, &ll, err, 1)) return 0;
             S_Tok lt = S_next(&ls, le, &bad);
             if (lt.kind != T_INT || ld) return nb_fail(err, "stream %lu's length is not a number", num);
             length = S_int(lt);

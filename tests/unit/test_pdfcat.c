@@ -183,6 +183,7 @@ static void test_corruptions_are_refused_with_a_reason(void **state)
         {"/Contents 4 0 R", "/Contents 1 0 R", "not copied"},
         {"(a (nested", "(a ((ested", NULL},
         {"/Length 5 0 R", "/Length 9 0 R", "not a number"},
+        {"/Length 5 0 R", "/Length 4 0 R", "not a number"}, /* its own length: no loop */
         {"/Root 1 0 R", "/Root 1 0 X", "no catalog"},
         {"/Pages 2 0 R\n/Outlines", "/Pagez 2 0 R\n/Outlines", "no page tree"},
         {"endstream", "endstreax", "no endstream"},
