@@ -90,7 +90,7 @@ clean:
 # `make fuzz-regress` runs tests/fuzz/regress/*/ through the fuzzers once.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= report layout font png pipeline
+FUZZ_TARGETS ?= report layout font png pipeline pdfcat
 FUZZ_FLAGS    = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS   = $(WARN) $(FUZZ_FLAGS) -Isrc $(PKG_CFLAGS) -DNB_DATADIR='"$(DATADIR)"'
 FUZZ_SRC      = $(filter-out src/main.c,$(wildcard src/*.c))
