@@ -517,8 +517,11 @@ static void S_table_check(S_Ctx *c, const NbTableSpec *t, const NbYNode *at)
     for (size_t r = 0; r < nr; r++)
         for (size_t k = 0; k < t->ncols; k++)
             if (seen[r * t->ncols + k] != 1) {
-                char *m = nb_msgf("layout: table %s: grid slot row %zu col %zu is covered %s",
-                                       t->key, r, k, seen[r * t->ncols + k] ? "more than once" : "by no cell");
+                char *m = seen[r * t->ncols + k]
+                              ? nb_msgf("layout: table %s: grid slot row %zu col %zu is covered more than once",
+                                        t->key, r, k)
+                              : nb_msgf("layout: table %s: grid slot row %zu col %zu is covered by no cell",
+                                        t->key, r, k);
                 S_err(c, at, m, NULL);
                 free(m);
                 free(seen);
