@@ -137,16 +137,16 @@ static void S_range(const NbReport *r, const NbLayout *l, const NbRule *rule, Nb
             NbBuf lim = {0};
             const char *why = NULL;
             if (v->v < rule->min) {
-                if (rule->min == 0) why = "is negative; counts are 0 or more";
-                else S_value_text(&lim, rule->min), why = "is below the least allowed,";
+                if (rule->min == 0) why = _("is negative; counts are 0 or more");
+                else S_value_text(&lim, rule->min), why = _("is below the least allowed,");
             } else if (v->v > rule->max) {
                 S_value_text(&lim, rule->max);
-                why = "is beyond";
+                why = _("is beyond");
             } else if (rule->whole && !f->decimal && v->v != floor(v->v)) {
-                why = "is not a whole number; a count of cases has no fraction";
+                why = _("is not a whole number; a count of cases has no fraction");
             }
             if (why) {
-                const char *tail = v->v > rule->max ? "; check the figure" : "";
+                const char *tail = v->v > rule->max ? _("; check the figure") : "";
                 nb_diag_add(diag, NB_ERROR, v->mark, "%s %s, %s: %s %s%s%s%s (%s)", S_section(l, fi),
                             f->label, S_column(l, fi, k), v->text, why, lim.s ? " " : "",
                             lim.s ? lim.s : "", tail, rule->id);

@@ -47,10 +47,10 @@ static int S_cover(const NbCoverage *cv, NbFonts *fonts, NbDiag *diag)
                    (cp < 0x20 || nb_fonts_face(fonts, cv->checked_role, cp) < 0);
         if (seen) continue;
         const char *why = NULL;
-        if (cp < 0x20) why = "is a control character; remove it";
+        if (cp < 0x20) why = _("is a control character; remove it");
         else if (nb_fonts_face(fonts, cv->role, cp) < 0)
-            why = "is in none of the installed fonts; replace it, or add a font that has it "
-                  "(fonts/ or --fonts DIR)";
+            why = _("is in none of the installed fonts; replace it, or add a font that has it "
+                    "(fonts/ or --fonts DIR)");
         if (!why) continue;
         ok = 0;
         if (shown == S_COVER_SHOWN) { /* the rest are counted: locating each is O(text) */

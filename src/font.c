@@ -49,15 +49,15 @@ static int S_face_parse(S_Face *f, char **why)
     const unsigned char *d = f->info.data;
     size_t size = f->info.size, off = 0;
     if (f->info.index < 0 || !nb_sfnt_face_offset(d, size, (unsigned)f->info.index, &off))
-        return *why = nb_xstrdup("bad collection index"), 0;
+        return *why = nb_xstrdup(_("bad collection index")), 0;
     char *err = NULL;
     f->sfnt = nb_sfnt_open(d, size, off, &err);
-    if (!f->sfnt) return *why = err ? err : nb_xstrdup("unreadable"), 0;
+    if (!f->sfnt) return *why = err ? err : nb_xstrdup(_("unreadable")), 0;
     f->info.sfnt_offset = off;
     f->upem = nb_sfnt_units_per_em(f->sfnt);
     if (S_draws_nothing(f->sfnt))
-        return *why = nb_xstrdup("it maps Chinese characters to empty outlines: it would print "
-                                 "them invisible"), 0;
+        return *why = nb_xstrdup(_("it maps Chinese characters to empty outlines: it would print "
+                                 "them invisible")), 0;
     return 1;
 }
 
@@ -67,15 +67,15 @@ static int S_face_load(NbFonts *fs, const char *path, int index, const char *fam
     for (size_t i = 0; i < fs->nfaces; i++)
         if (strcmp(fs->faces[i].info.path, path) == 0 && fs->faces[i].info.index == index) return (int)i;
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return *why = nb_xstrdup("cannot open"), -1;
+    if (fd < 0) return *why = nb_xstrdup(_("cannot open")), -1;
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 12) {
         close(fd);
-        return *why = nb_xstrdup(S_ISREG(st.st_mode) ? "cannot read" : "not a regular file"), -1;
+        return *why = nb_xstrdup(S_ISREG(st.st_mode) ? _("cannot read") : _("not a regular file")), -1;
     }
     void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
-    if (map == MAP_FAILED) return *why = nb_xstrdup("cannot map"), -1;
+    if (map == MAP_FAILED) return *why = nb_xstrdup(_("cannot map")), -1;
     S_Face f = {0};
     f.info.path = nb_xstrdup(path);
     f.info.index = index;

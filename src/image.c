@@ -49,7 +49,7 @@ static int S_slurp(const char *path, unsigned char **data, size_t *len, char **m
     char *got = nb_read_file(path, len, S_MAX_FILE, &err);
     if (got && *len == 0) {
         free(got);
-        *msg = nb_xstrdup("the file is empty; export the seal again as PNG");
+        *msg = nb_xstrdup(_("the file is empty; export the seal again as PNG"));
         return 0;
     }
     if (got) {
@@ -58,10 +58,10 @@ static int S_slurp(const char *path, unsigned char **data, size_t *len, char **m
     }
     struct stat st;
     if (!strcmp(err, NB_READ_SPECIAL))
-        *msg = nb_xstrdup("it is not a regular file (a pipe, a device or a socket); give the path "
-                          "of the seal's PNG image");
+        *msg = nb_xstrdup(_("it is not a regular file (a pipe, a device or a socket); give the path "
+                          "of the seal's PNG image"));
     else if (!strcmp(err, NB_READ_FOLDER))
-        *msg = nb_xstrdup("it is a directory, not a file; give the path of the seal's PNG image");
+        *msg = nb_xstrdup(_("it is a directory, not a file; give the path of the seal's PNG image"));
     else if (!strcmp(err, NB_READ_TOO_LARGE) && stat(path, &st) == 0 && S_ISREG(st.st_mode))
         *msg = nb_msgf("the file is %llu MB; at most %d MB are accepted: save the seal "
                             "at a smaller size",
@@ -71,8 +71,8 @@ static int S_slurp(const char *path, unsigned char **data, size_t *len, char **m
                             "save the seal at a smaller size",
                             S_MAX_FILE_MB, S_MAX_FILE_MB);
     else if (!strcmp(err, NB_READ_ERROR))
-        *msg = nb_xstrdup("cannot read: the file could not be read to its end (a disk or "
-                          "network error?); copy it again");
+        *msg = nb_xstrdup(_("cannot read: the file could not be read to its end (a disk or "
+                          "network error?); copy it again"));
     else
         *msg = nb_msgf("cannot open: %s", err);
     return 0;
@@ -157,9 +157,9 @@ static int S_precheck(const unsigned char *d, size_t n, char **msg)
                                 "%zu bytes); export the seal again",
                                 n);
         else if (n >= 4 && !memcmp(d, "\x89PNG", 4))
-            *msg = nb_xstrdup("the PNG signature is damaged (its line-end bytes were changed, "
+            *msg = nb_xstrdup(_("the PNG signature is damaged (its line-end bytes were changed, "
                               "as a text-mode transfer does); copy the file again in binary "
-                              "mode or export the seal again");
+                              "mode or export the seal again"));
         else
             *msg = S_not_png(d, n);
         return 0;
@@ -296,7 +296,7 @@ static int S_decode(const unsigned char *data, size_t len, NbImage *out, char **
                                              S_on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!info) {
-        *msg = nb_xstrdup("cannot start the PNG decoder (out of memory)");
+        *msg = nb_xstrdup(_("cannot start the PNG decoder (out of memory)"));
         png_destroy_read_struct(&png, NULL, NULL);
         free(dec);
         return 0;

@@ -963,7 +963,7 @@ int nb_pdf_combined_end(NbPdfCombined *c, size_t *pages, NbDiag *diag)
     nb_buf_puts(&b, ">>");
     ok = ok && nb_cat_object(c->cat, catalog, b.s, b.len);
     nb_buf_free(&b);
-    const char *err = "cannot write";
+    const char *err = _("cannot write");
     if (!ok || !nb_cat_finish(c->cat, catalog, c->info, &err)) {
         nb_diag_add(diag, NB_ERROR, (NbMark){"nianbao", 0, 0}, "cannot make the combined PDF: %s", err);
         return 0;

@@ -480,7 +480,7 @@ int nb_cat_finish(NbCat *c, unsigned root, unsigned info, const char **err)
 {
     for (size_t i = 1; i <= c->nobj; i++)
         if (!c->offset[i]) { /* every number reserved is written, or the file would lie */
-            *err = "an object of the combined PDF was never written";
+            *err = _("an object of the combined PDF was never written");
             return 0;
         }
     size_t xref = nb_out_size(c->out);
@@ -495,7 +495,7 @@ int nb_cat_finish(NbCat *c, unsigned root, unsigned info, const char **err)
     nb_buf_printf(&b, ">>\nstartxref\n%zu\n%%%%EOF\n", xref);
     S_put(c, b.s, b.len);
     nb_buf_free(&b);
-    if (c->failed) *err = "cannot write";
+    if (c->failed) *err = _("cannot write");
     return !c->failed;
 }
 
