@@ -3,7 +3,7 @@ PREFIX  ?= /usr/local
 DATADIR ?= $(PREFIX)/share/nianbao
 CC      ?= cc
 # Debian's libhpdf-dev ships no pkg-config file: it is linked by name.
-PKGS     = yaml-0.1 fontconfig freetype2 zlib libpng harfbuzz-subset
+PKGS     = yaml-0.1 fontconfig freetype2 zlib libpng harfbuzz-subset xlsxwriter libzip expat
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := -lhpdf $(shell pkg-config --libs $(PKGS))
 CFLAGS  ?= -O2 -g
@@ -90,7 +90,7 @@ clean:
 # `make fuzz-regress` runs tests/fuzz/regress/*/ through the fuzzers once.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= report layout font png pipeline pdfcat
+FUZZ_TARGETS ?= report layout font png pipeline pdfcat xlsx
 FUZZ_FLAGS    = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS   = $(WARN) $(FUZZ_FLAGS) -Isrc $(PKG_CFLAGS) -DNB_DATADIR='"$(DATADIR)"'
 FUZZ_SRC      = $(filter-out src/main.c,$(wildcard src/*.c))

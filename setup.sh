@@ -9,7 +9,8 @@ libfontconfig-dev fontconfig libcmocka-dev libharfbuzz-dev poppler-utils qpdf mu
 ghostscript python3 python3-yaml \
 fonts-noto-cjk fonts-arphic-gbsn00lp fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei \
 fonts-lxgw-wenkai fonts-babelstone-han libfreetype-dev python3-fonttools clang strace \
-libreoffice-calc-nogui locales gettext"
+libreoffice-calc-nogui locales gettext \
+libxlsxwriter-dev libzip-dev libexpat1-dev python3-openpyxl"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo

@@ -37,7 +37,7 @@ typedef struct {
  * program's lock file (~$name) or backup (~name). */
 static int S_is_report(const char *name)
 {
-    return name[0] != '.' && name[0] != '~' && nb_yaml_ext(name) > 0;
+    return name[0] != '.' && name[0] != '~' && nb_report_ext(name) > 0;
 }
 
 /* The first line of the 汇总's data, by which a later run knows it is not a unit's report. */
@@ -136,7 +136,7 @@ static void S_outputs(S_Items *it, const char *outdir)
     for (size_t i = 0; i < it->n; i++) {
         const char *base = strrchr(it->items[i].input, '/');
         base = base ? base + 1 : it->items[i].input;
-        size_t len = strlen(base) - nb_yaml_ext(base);
+        size_t len = strlen(base) - nb_report_ext(base);
         char *stem = len && !(len <= 2 && base[0] == '.') ? nb_xstrndup(base, len) : nb_xstrdup("report");
         char *out = nb_xasprintf("%s/%s.pdf", outdir, stem);
         for (int k = 2;; k++) {
@@ -547,18 +547,6 @@ static char *S_summary_data(const char *summary)
                : nb_xasprintf("%s.yaml", summary);
 }
 
-/* A YAML double-quoted scalar. */
-static void S_yaml_quoted(NbBuf *b, const char *s)
-{
-    nb_buf_puts(b, "\"");
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') nb_buf_add(b, "\\", 1);
-        if (*s == '\n') nb_buf_puts(b, "\\n");
-        else nb_buf_add(b, s, 1);
-    }
-    nb_buf_puts(b, "\"");
-}
-
 /* key: |, then the text's lines indented. */
 static void S_yaml_block(NbBuf *b, const char *key, const char *text)
 {
@@ -602,10 +590,10 @@ static char *S_summary_yaml(const NbBatchOpts *o, const NbLayout *l, NbReport **
     nb_buf_puts(&b, S_SUMMARY_MARK);
     char *lref = S_layout_ref(l, o->job.data_dir);
     nb_buf_puts(&b, "layout: ");
-    S_yaml_quoted(&b, lref);
+    nb_buf_yaml_quoted(&b, lref);
     free(lref);
     nb_buf_puts(&b, "\nagency: ");
-    S_yaml_quoted(&b, o->agency);
+    nb_buf_yaml_quoted(&b, o->agency);
     int y = 0, m = 0, d = 0;
     for (size_t i = 0; i < n; i++) /* the latest date of the reports */
         if (reps[i]->has_date && reps[i]->date_y * 400 + reps[i]->date_m * 32 + reps[i]->date_d >
@@ -628,7 +616,7 @@ static char *S_summary_yaml(const NbBatchOpts *o, const NbLayout *l, NbReport **
     const char *vals[] = {o->agency, year, count, units, note};
     char *title = nb_expand(l->summary_title, keys, vals, 5);
     nb_buf_puts(&b, "title: ");
-    S_yaml_quoted(&b, title);
+    nb_buf_yaml_quoted(&b, title);
     nb_buf_puts(&b, "\n");
     free(title);
     for (size_t i = 0; i < l->nsummary_prose; i++) {

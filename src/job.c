@@ -11,6 +11,7 @@
 #include "layout.h"
 #include "pdf.h"
 #include "report.h"
+#include "xlsx.h"
 #include "yamltree.h"
 
 #define S_CACHE 4
@@ -32,7 +33,30 @@ struct NbWorker {
     size_t nretired;
     char *agency;      /* the last report loaded: whose, and of which year */
     int year;
+    char **where;      /* a workbook's report: the cell each line of its YAML comes from */
+    size_t nwhere;
 };
+
+static void S_where_free(NbWorker *w)
+{
+    for (size_t i = 0; i < w->nwhere; i++) free(w->where[i]);
+    free(w->where);
+    w->where = NULL, w->nwhere = 0;
+}
+
+/* Messages about a workbook's report name its sheet and cell, not the YAML made of it. */
+static void S_remap(const NbWorker *w, NbDiag *diag, size_t from, const char *input)
+{
+    for (size_t i = from; w->nwhere && i < diag->n; i++) {
+        NbDiagItem *it = &diag->items[i];
+        if (it->line <= 0 || (size_t)it->line >= w->nwhere || strcmp(it->file, input) != 0) continue;
+        const char *cell = w->where[it->line];
+        if (!cell) continue;
+        free(it->file);
+        it->file = nb_xstrdup(cell);
+        it->line = it->col = 0;
+    }
+}
 
 NbWorker *nb_worker_new(const NbJobOpts *o)
 {
@@ -53,6 +77,7 @@ void nb_worker_free(NbWorker *w)
     for (size_t i = 0; i < w->nretired; i++) nb_fonts_free(w->retired[i]);
     free(w->retired);
     free(w->agency);
+    S_where_free(w);
     free(w);
 }
 
@@ -77,6 +102,16 @@ static S_Loaded *S_layout(NbWorker *w, const char *path, NbDiag *diag)
     }
     S_Loaded *c = &w->cache[w->ncache++];
     *c = (S_Loaded){nb_xstrdup(path), l, NULL, 0};
+    return c;
+}
+
+/* The layout a report names (id, or NULL for the default), unless --layout says another. */
+static S_Loaded *S_layout_for(NbWorker *w, const char *id, NbDiag *diag)
+{
+    if (w->o.layout) id = w->o.layout;
+    char *path = nb_layout_path(w->o.data_dir, id ? id : NB_DEFAULT_LAYOUT);
+    S_Loaded *c = S_layout(w, path, diag);
+    free(path);
     return c;
 }
 
@@ -160,16 +195,29 @@ static NbReport *S_load(NbWorker *w, const char *input, const char *text, size_t
     free(w->agency);
     w->agency = NULL, w->year = 0;
     size_t before = diag->errors; /* reading the text may find errors (a full-width colon) */
+    S_where_free(w);
+    char *made = NULL; /* a workbook read as the report's YAML */
+    if (!text && nb_xlsx_name(input)) {
+        NbXlsx *x = nb_xlsx_open(input, diag);
+        if (!x) return NULL;
+        S_Loaded *xl = S_layout_for(w, nb_xlsx_layout_id(x), diag);
+        if (!xl) {
+            nb_xlsx_free(x);
+            *status = NB_JOB_SYSTEM;
+            return NULL;
+        }
+        made = nb_xlsx_yaml(x, xl->layout, &len, &w->where, &w->nwhere, diag);
+        nb_xlsx_free(x);
+        text = made;
+    }
     NbYDoc *doc = text ? nb_report_parse(input, text, len, diag) : nb_report_load(input, diag);
+    free(made);
     if (!doc) {
         struct stat st;
         if (!text && (stat(input, &st) != 0 || !S_ISREG(st.st_mode))) *status = NB_JOB_SYSTEM;
         return NULL;
     }
-    const char *id = w->o.layout ? w->o.layout : nb_report_layout_id(doc);
-    char *lpath = nb_layout_path(w->o.data_dir, id ? id : NB_DEFAULT_LAYOUT);
-    S_Loaded *c = S_layout(w, lpath, diag);
-    free(lpath);
+    S_Loaded *c = S_layout_for(w, nb_report_layout_id(doc), diag);
     if (!c) {
         nb_ydoc_free(doc);
         *status = NB_JOB_SYSTEM;
@@ -255,8 +303,20 @@ static NbJobResult S_paint(NbWorker *w, const NbDoc *doc, const char *out, NbDia
     return res;
 }
 
+static NbJobResult S_run(NbWorker *w, const char *input, const char *text, size_t len,
+                         const char *out, const char *dump_boxes, NbDiag *diag);
+
 NbJobResult nb_worker_run(NbWorker *w, const char *input, const char *text, size_t len,
                           const char *out, const char *dump_boxes, NbDiag *diag)
+{
+    size_t from = diag->n;
+    NbJobResult res = S_run(w, input, text, len, out, dump_boxes, diag);
+    S_remap(w, diag, from, input);
+    return res;
+}
+
+static NbJobResult S_run(NbWorker *w, const char *input, const char *text, size_t len,
+                         const char *out, const char *dump_boxes, NbDiag *diag)
 {
     NbJobResult res = {NB_JOB_OK, 0, 0};
     S_Loaded *c = NULL;
@@ -281,7 +341,9 @@ NbReport *nb_worker_load(NbWorker *w, const char *input, const NbLayout **layout
 {
     S_Loaded *c = NULL;
     NbJobStatus status;
+    size_t from = diag->n;
     NbReport *r = S_load(w, input, NULL, 0, &c, diag, &status);
+    S_remap(w, diag, from, input);
     if (r) *layout = c->layout;
     return r;
 }
@@ -291,9 +353,10 @@ static NbJobStatus S_layout_doc(NbWorker *w, const char *input, NbDoc *doc, NbDi
 {
     S_Loaded *c = NULL;
     NbJobStatus status;
+    size_t from = diag->n;
     NbReport *r = S_load(w, input, NULL, 0, &c, diag, &status);
-    if (!r) return status;
-    status = S_typeset(w, c, r, doc, diag);
+    if (r) status = S_typeset(w, c, r, doc, diag);
+    S_remap(w, diag, from, input);
     nb_report_free(r);
     return status;
 }

@@ -13,6 +13,7 @@
 #include "job.h"
 #include "layout.h"
 #include "util.h"
+#include "xlsx.h"
 
 #ifndef NB_VERSION
 #define NB_VERSION "0.1.0"
@@ -35,7 +36,7 @@ typedef struct {
     const char *paper;
     const char *dump_boxes;
     const char *previous;
-    const char *manifest, *summary, *agency, *combine, *manifest_encoding;
+    const char *manifest, *summary, *agency, *combine, *manifest_encoding, *xlsx, *from;
     int duplex, allow_incomplete;
     const char *jobs;
     int workers;
@@ -48,7 +49,7 @@ static const char S_usage[] = N_(
     "usage: nianbao render REPORT.yaml [-o OUT.pdf] [options]\n"
     "       nianbao check REPORT.yaml...\n"
     "       nianbao batch REPORT.yaml...|FOLDER... -o OUTDIR [-j N] [options]\n"
-    "       nianbao template [-o report.yaml]\n"
+    "       nianbao template [-o report.yaml | --xlsx BOOK.xlsx [--from REPORT]]\n"
     "\n"
     "Typesets the 政府信息公开工作年度报告 from YAML data into a print-ready PDF.\n"
     "\n"
@@ -56,6 +57,7 @@ static const char S_usage[] = N_(
     "  render     check the data, then write the PDF (default: REPORT.pdf beside the input)\n"
     "  check      check the data only; prints every problem with file:line:col\n"
     "  template   print (or -o FILE: write) a blank report to fill in, every column named\n"
+    "             (--xlsx BOOK.xlsx: as an Excel workbook; --from REPORT: filled in)\n"
     "  batch      check and render many reports, one PDF each into OUTDIR; a bad report\n"
     "             never stops the others\n"
     "\n"
@@ -113,11 +115,15 @@ static const struct {
                  "  --previous FILE     last year's report: its 结转 must be this year's 上年结转\n"
                  "  -q, --quiet         print errors only\n")},
     {"template", N_("usage: nianbao template [-o report.yaml] [--layout ID|FILE]\n"
+                    "       nianbao template --xlsx BOOK.xlsx [--from REPORT]\n"
                     "\n"
                     "A blank report to fill in: every row's columns named, the fee's unit, an example\n"
                     "paragraph for each section (a report still holding one is refused).\n"
                     "\n"
                     "  -o, --output FILE   write it to FILE (default: standard output)\n"
+                    "  --xlsx BOOK.xlsx    an Excel workbook instead: the unit's sheet and a sheet\n"
+                    "                      per table drawn as printed (render, check, batch read it)\n"
+                    "  --from REPORT       fill it from a report (YAML or a workbook): last year's\n"
                     "  --layout ID|FILE    the report format (default: gov-info-disclosure-2021)\n")},
     {"batch", N_("usage: nianbao batch REPORT.yaml...|FOLDER... -o OUTDIR [options]\n"
                  "\n"
@@ -172,7 +178,7 @@ static char *S_data_dir(void)
 
 static char *S_default_out(const char *input)
 {
-    size_t n = strlen(input) - nb_yaml_ext(input);
+    size_t n = strlen(input) - nb_report_ext(input);
     return nb_xasprintf("%.*s.pdf", (int)n, input);
 }
 
@@ -247,6 +253,42 @@ static void S_column_names(NbBuf *b, const NbLayout *l, int fi)
     if (f->total) nb_buf_printf(b, " (and a %s to check, if you like)", nb_layout_column_label(l, fi, f->count));
 }
 
+/* template --xlsx: the workbook to fill in, blank or filled from --from (a report, YAML or
+ * a workbook, so that a unit starts from last year's file). */
+static int S_template_xlsx(const S_Opts *o, const char *data)
+{
+    NbDiag diag = {0};
+    NbJobOpts jo = S_job_opts(o, data);
+    NbWorker *w = nb_worker_new(&jo);
+    const NbLayout *l = NULL;
+    NbLayout *own = NULL;
+    NbReport *r = NULL;
+    int status = 0;
+    if (o->from) {
+        r = nb_worker_load(w, o->from, &l, &diag);
+        if (!r) status = EXIT_DATA;
+    } else {
+        char *path = nb_layout_path(data, o->layout ? o->layout : NB_DEFAULT_LAYOUT);
+        l = own = nb_layout_load(path, &diag);
+        free(path);
+        if (!l) status = EXIT_SYSTEM;
+    }
+    char *err = NULL;
+    if (!status && !nb_xlsx_template(l, r, o->xlsx, &err)) {
+        nb_diag_add(&diag, NB_ERROR, (NbMark){o->xlsx, 0, 0}, "cannot write the workbook: %s", err);
+        status = EXIT_SYSTEM;
+    }
+    free(err);
+    nb_diag_print_some(&diag, stderr, o->quiet);
+    if (!status && !o->quiet)
+        fprintf(stderr, _("%s: a workbook to fill in; then: nianbao render %s\n"), o->xlsx, o->xlsx);
+    nb_diag_free(&diag);
+    nb_report_free(r);
+    nb_layout_free(own);
+    nb_worker_free(w);
+    return status;
+}
+
 /* template: a blank report of the layout, every row's columns named above it and every
  * prose field holding its guidance, on standard output or -o FILE. */
 static int S_template(const S_Opts *o, const char *data)
@@ -254,6 +296,8 @@ static int S_template(const S_Opts *o, const char *data)
     if (o->ninputs)
         return S_usage_error("template takes no report; write it to a file with -o FILE, not '%s'",
                              o->inputs[0]);
+    if (o->xlsx) return S_template_xlsx(o, data);
+    if (o->from) return S_usage_error("--from is for template --xlsx BOOK.xlsx%s", "");
     NbDiag diag = {0};
     char *path = nb_layout_path(data, o->layout ? o->layout : NB_DEFAULT_LAYOUT);
     NbLayout *l = nb_layout_load(path, &diag);
@@ -342,6 +386,8 @@ static int S_option_value(S_Opts *o, const char *a, const char *val)
     else if (!strcmp(a, "--agency")) o->agency = val;
     else if (!strcmp(a, "--combine")) o->combine = val;
     else if (!strcmp(a, "--manifest-encoding")) o->manifest_encoding = val;
+    else if (!strcmp(a, "--xlsx")) o->xlsx = val;
+    else if (!strcmp(a, "--from")) o->from = val;
     else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) o->jobs = val;
     else if (!strcmp(a, "--fonts")) {
         if (o->nfont_dirs < 16) o->font_dirs[o->nfont_dirs++] = val;
@@ -353,7 +399,8 @@ static int S_takes_value(const char *a)
 {
     static const char *const opts[] = {"-o", "--output", "--layout", "--paper", "--fonts",
                                        "--dump-boxes", "--previous", "-j", "--jobs", "--manifest",
-                                       "--summary", "--agency", "--combine", "--manifest-encoding"};
+                                       "--summary", "--agency", "--combine", "--manifest-encoding",
+                                       "--xlsx", "--from"};
     for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
         if (!strcmp(a, opts[i])) return 1;
     return 0;

@@ -515,6 +515,24 @@ int nb_fail(char **err, const char *fmt, ...)
     return 0;
 }
 
+void nb_buf_yaml_quoted(NbBuf *b, const char *s)
+{
+    nb_buf_puts(b, "\"");
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') nb_buf_add(b, "\\", 1);
+        if (*s == '\n') nb_buf_puts(b, "\\n");
+        else nb_buf_add(b, s, 1);
+    }
+    nb_buf_puts(b, "\"");
+}
+
+size_t nb_report_ext(const char *name)
+{
+    size_t n = strlen(name);
+    if (n > 5 && strcmp(name + n - 5, ".xlsx") == 0) return 5;
+    return nb_yaml_ext(name);
+}
+
 size_t nb_yaml_ext(const char *name)
 {
     size_t n = strlen(name);

@@ -34,6 +34,8 @@ void nb_buf_add(NbBuf *b, const char *s, size_t n);
 void nb_buf_puts(NbBuf *b, const char *s);
 void nb_buf_printf(NbBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nb_buf_free(NbBuf *b);
+/* s as a YAML double-quoted scalar ("…", with \\ \" \n escaped). */
+void nb_buf_yaml_quoted(NbBuf *b, const char *s);
 
 /* A place in a source file: 1-based line and column (column counts characters). */
 typedef struct {
@@ -84,6 +86,8 @@ int nb_fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3
 
 /* The length of a name's .yaml or .yml ending, 0 when it has neither. */
 size_t nb_yaml_ext(const char *name);
+/* The length of a report file's ending: .yaml, .yml or .xlsx (a workbook); 0 for none. */
+size_t nb_report_ext(const char *name);
 
 /* tmpl with each {name} replaced by its value; other braces are kept as they are. */
 char *nb_expand(const char *tmpl, const char *const *names, const char *const *values, size_t n);

@@ -416,6 +416,146 @@ class Chinese(unittest.TestCase):
         self.assertEqual(check.returncode, 0, check.stderr)
 
 
+OPENPYXL = '/usr/bin/python3'   # Debian's Python, with python3-openpyxl (./setup.sh installs it)
+
+EDIT = r"""
+import sys, openpyxl
+book, action, out = sys.argv[1], sys.argv[2], sys.argv[3]
+wb = openpyxl.load_workbook(book)
+def figures(ws):   # the cells a clerk types into: unlocked, holding a number
+    return [c for row in ws.iter_rows() for c in row
+            if not c.protection.locked and isinstance(c.value, (int, float))]
+if action == 'copy':    # every figure and text of another workbook, typed into this one
+    src = openpyxl.load_workbook(sys.argv[4])
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if type(c).__name__ == 'MergedCell':
+                    continue
+                if not c.protection.locked or ws.title == '单位' and c.column == 2:
+                    c.value = src[ws.title][c.coordinate].value
+elif action == 'figure':
+    c = figures(wb['三'])[0]; c.value = (c.value or 0) + 5; print(c.coordinate)
+elif action == 'text':
+    c = figures(wb['二'])[0]; c.value = '五'; print(c.coordinate)
+elif action == 'delete':
+    wb.remove(wb['四'])
+wb.save(out)
+"""
+
+
+class Workbooks(unittest.TestCase):
+    """Reports as Excel workbooks both ways: template --xlsx (--from a report) and render,
+    check, batch reading .xlsx, every message naming its sheet and cell."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = folder('xlsx')
+        shutil.copy(os.path.join(REPO, 'samples', 'seal-specimen.png'), cls.d)
+        cls.ref = {}
+        for name in ('dingdingmen-2023', 'chanhe-2023'):
+            pdf = os.path.join(cls.d, f'{name}-ref.pdf')
+            assert nb('render', os.path.join(REPO, 'samples', f'{name}.yaml'), '-o', pdf).returncode == 0
+            with open(pdf, 'rb') as f:
+                cls.ref[name] = f.read()
+
+    def render(self, book):
+        out = book[:-5] + '.pdf'
+        done = nb('render', book, '-o', out)
+        self.assertEqual(done.returncode, 0, done.stderr.decode())
+        with open(out, 'rb') as f:
+            return f.read()
+
+    def edit(self, book, action, out, *extra):
+        if not os.path.exists(OPENPYXL):
+            self.fail('Debian\'s python3 is missing (./setup.sh)')
+        done = subprocess.run([OPENPYXL, '-c', EDIT, book, action, out, *extra], capture_output=True,
+                              text=True, timeout=WAIT)
+        self.assertEqual(done.returncode, 0, done.stderr + ' (python3-openpyxl: ./setup.sh)')
+        return done.stdout.strip()
+
+    def resave(self, book, where):
+        os.makedirs(where, exist_ok=True)
+        subprocess.run(['soffice', f'-env:UserInstallation=file://{self.d}/profile', '--headless',
+                        '--convert-to', 'xlsx', '--outdir', where, book], capture_output=True,
+                       timeout=WAIT)
+        out = os.path.join(where, os.path.basename(book))
+        self.assertTrue(os.path.exists(out), 'LibreOffice did not save it')
+        return out
+
+    def test_from_each_sample_renders_the_samples_pdf(self):
+        for name in self.ref:
+            book = os.path.join(self.d, f'{name}.xlsx')
+            done = nb('template', '--xlsx', book, '--from', os.path.join(REPO, 'samples', f'{name}.yaml'))
+            self.assertEqual(done.returncode, 0, done.stderr.decode())
+            self.assertEqual(self.render(book), self.ref[name], name)
+
+    def test_filled_by_openpyxl_and_saved_by_libreoffice(self):
+        src = os.path.join(self.d, 'src.xlsx')
+        self.assertEqual(nb('template', '--xlsx', src, '--from',
+                            os.path.join(REPO, 'samples', 'chanhe-2023.yaml')).returncode, 0)
+        blank = os.path.join(self.d, 'blank.xlsx')
+        self.assertEqual(nb('template', '--xlsx', blank).returncode, 0)
+        filled = os.path.join(self.d, 'filled.xlsx')
+        self.edit(blank, 'copy', filled, src)
+        self.assertEqual(self.render(filled), self.ref['chanhe-2023'])
+        again = self.resave(filled, os.path.join(self.d, 'lo'))
+        shutil.copy(os.path.join(self.d, 'seal-specimen.png'), os.path.dirname(again))
+        self.assertEqual(self.render(again), self.ref['chanhe-2023'])
+
+    def book(self):
+        book = os.path.join(self.d, 'book.xlsx')
+        if not os.path.exists(book):
+            self.assertEqual(nb('template', '--xlsx', book, '--from',
+                                os.path.join(REPO, 'samples', 'dingdingmen-2023.yaml')).returncode, 0)
+        return book
+
+    def test_a_wrong_figure_names_its_cell(self):
+        bad = os.path.join(self.d, 'wrong.xlsx')
+        cell = self.edit(self.book(), 'figure', bad)
+        done = nb('check', bad)
+        self.assertEqual(done.returncode, 1)
+        err = done.stderr.decode()
+        # R1 is told at the row that disagrees (四), by its cell; no line of the YAML shows
+        self.assertRegex(err, rf'{re.escape(bad)}:三![A-Z]+\d+: error: 三 column 自然人: 一 \+ 二 = 5')
+        self.assertNotRegex(err, rf'{re.escape(bad)}:\d+:\d+:')
+        self.assertTrue(cell)
+
+    def test_text_in_a_number_cell_names_its_cell(self):
+        bad = os.path.join(self.d, 'text.xlsx')
+        cell = self.edit(self.book(), 'text', bad)
+        done = nb('check', bad)
+        self.assertEqual(done.returncode, 1)
+        self.assertIn(f'{bad}:二!{cell}: error: ', done.stderr.decode())
+        self.assertIn('a number is expected', done.stderr.decode())
+
+    def test_a_deleted_sheet_is_named(self):
+        bad = os.path.join(self.d, 'deleted.xlsx')
+        self.edit(self.book(), 'delete', bad)
+        done = nb('check', bad)
+        self.assertEqual(done.returncode, 1)
+        self.assertIn(f"{bad}: error: the workbook has no sheet '四'", done.stderr.decode())
+
+    def test_a_corrupt_workbook_is_refused(self):
+        with open(self.book(), 'rb') as f:
+            data = f.read()
+        for name, bytes_ in (('cut.xlsx', data[:len(data) // 2]), ('text.xlsx', b'agency: A\n'),
+                             ('empty.xlsx', b'')):
+            path = os.path.join(self.d, 'bad-' + name)
+            with open(path, 'wb') as f:
+                f.write(bytes_)
+            done = nb('check', path)
+            self.assertEqual(done.returncode, 1, name)
+            self.assertIn(f'{path}: error: ', done.stderr.decode())
+
+    def test_a_batch_reads_workbooks_too(self):
+        d = folder('xlsx-batch')
+        shutil.copy(self.book(), os.path.join(d, '定鼎门.xlsx'))
+        done = nb('batch', d, '-o', os.path.join(d, 'out'))
+        self.assertEqual(done.returncode, 0, done.stderr.decode())
+        self.assertEqual(os.listdir(os.path.join(d, 'out')), ['定鼎门.pdf'])
+
+
 class Documents(unittest.TestCase):
 
     def test_the_manual_page_renders_and_names_every_option(self):

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 export UBSAN_OPTIONS
 status=0
-for name in report layout font png pipeline pdfcat; do
+for name in report layout font png pipeline pdfcat xlsx; do
     dir=tests/fuzz/regress/$name
     bin=build/fuzz/fuzz_$name
     set -- $(find "$dir" -maxdepth 1 -type f ! -name '.*' ! -name '*.md' 2>/dev/null | sort)
