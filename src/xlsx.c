@@ -213,6 +213,7 @@ typedef struct {
     char *name, *target;
     S_Cell *cells;
     size_t n, cap;
+    NbBuf merges; /* its merged ranges as written, "A1:D1 B2:B4 " */
 } S_Sheet;
 
 struct NbXlsx {
@@ -290,7 +291,7 @@ static void XMLCALL S_start(void *user, const XML_Char *name, const XML_Char **a
         const char *n = S_attr(atts, "name"), *id = S_attr(atts, "id");
         if (n && id && s->x->nsheets < 256) {
             s->x->sheets = nb_xrealloc(s->x->sheets, (s->x->nsheets + 1) * sizeof *s->x->sheets);
-            s->x->sheets[s->x->nsheets++] = (S_Sheet){nb_xstrdup(n), nb_xstrdup(id), NULL, 0, 0};
+            s->x->sheets[s->x->nsheets++] = (S_Sheet){nb_xstrdup(n), nb_xstrdup(id), NULL, 0, 0, {0}};
         }
     } else if (!strcmp(el, "Relationship")) { /* workbook.xml.rels: rId → target */
         const char *id = S_attr(atts, "Id"), *target = S_attr(atts, "Target");
@@ -300,6 +301,9 @@ static void XMLCALL S_start(void *user, const XML_Char *name, const XML_Char **a
                 s->x->sheets[i].target = target[0] == '/' ? nb_xstrdup(target + 1)
                                                           : nb_xasprintf("xl/%s", target);
             }
+    } else if (!strcmp(el, "mergeCell") && s->sheet) {
+        const char *ref = S_attr(atts, "ref");
+        if (ref && s->sheet->merges.len < 65536) nb_buf_printf(&s->sheet->merges, "%s ", ref);
     } else if (!strcmp(el, "si")) {
         s->in_si = 1, s->text.len = 0;
     } else if (!strcmp(el, "c")) {
@@ -405,6 +409,7 @@ void nb_xlsx_free(NbXlsx *x)
     for (size_t i = 0; i < x->nsheets; i++) {
         for (size_t k = 0; k < x->sheets[i].n; k++) free(x->sheets[i].cells[k].text);
         free(x->sheets[i].cells), free(x->sheets[i].name), free(x->sheets[i].target);
+        nb_buf_free(&x->sheets[i].merges);
     }
     for (size_t i = 0; i < x->nstrings; i++) free(x->strings[i]);
     free(x->strings), free(x->sheets), free(x->path), free(x->layout);
@@ -453,6 +458,40 @@ typedef struct {
     const char *path;
 } S_Out;
 
+static int S_str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Are the sheet's merged ranges those the table's grid makes (in any order)? */
+static int S_merges_match(const NbTableSpec *t, const S_Sheet *sh)
+{
+    char **want = nb_xcalloc(t->ncells + 1, sizeof *want), **have = NULL;
+    size_t nw = 0, nh = 0, cap = 0;
+    for (size_t i = 0; i < t->ncells; i++) {
+        const NbCellSpec *c = &t->cells[i];
+        if (c->rowspan == 1 && c->colspan == 1) continue;
+        char a[16], b[16];
+        S_ref(a, c->row, c->col);
+        S_ref(b, c->row + c->rowspan - 1, c->col + c->colspan - 1);
+        want[nw++] = nb_xasprintf("%s:%s", a, b);
+    }
+    char *list = nb_xstrdup(sh->merges.s ? sh->merges.s : "");
+    for (char *p = strtok(list, " "); p; p = strtok(NULL, " ")) {
+        nb_grow(&have, &cap, nh + 1, sizeof *have);
+        have[nh++] = p;
+    }
+    int same = nw == nh;
+    if (same) {
+        qsort(want, nw, sizeof *want, S_str_cmp);
+        qsort(have, nh, sizeof *have, S_str_cmp);
+        for (size_t i = 0; i < nw && same; i++) same = !strcmp(want[i], have[i]);
+    }
+    for (size_t i = 0; i < nw; i++) free(want[i]);
+    free(want), free(have), free(list);
+    return same;
+}
+
 /* One line of text (freed here), from the cell at (row, col) of sheet, or from no cell. */
 static void S_line(S_Out *o, const char *sheet, int row, int col, char *text)
 {
@@ -495,10 +534,16 @@ char *nb_xlsx_yaml(const NbXlsx *x, const NbLayout *l, size_t *len, char ***wher
                     S_UNIT_SHEET);
     for (size_t t = 0; t < l->ntables; t++) {
         char *name = S_sheet_name(l, t);
-        if (!S_sheet(x, name))
+        const S_Sheet *sh = S_sheet(x, name);
+        if (!sh)
             nb_diag_add(diag, NB_ERROR, (NbMark){x->path, 0, 0}, "the workbook has no sheet '%s' "
                         "(table %s); make the workbook again with nianbao template --xlsx", name,
                         l->tables[t].section ? l->tables[t].section : l->tables[t].key);
+        else if (!S_merges_match(&l->tables[t], sh)) /* cells moved: a figure may be read wrong */
+            nb_diag_add(diag, NB_ERROR, (NbMark){x->path, 0, 0}, "the merged cells of sheet '%s' "
+                        "are not those of the official table (cells were merged, split or moved); "
+                        "type the figures into a workbook made again with nianbao template --xlsx",
+                        name);
         free(name);
     }
     S_Out o = {{0}, NULL, 0, 0, x->path};

@@ -440,6 +440,8 @@ elif action == 'text':
     c = figures(wb['二'])[0]; c.value = '五'; print(c.coordinate)
 elif action == 'delete':
     wb.remove(wb['四'])
+elif action == 'unmerge':
+    ws = wb['三']; ws.unmerge_cells(str(sorted(ws.merged_cells.ranges, key=str)[0]))
 wb.save(out)
 """
 
@@ -535,6 +537,14 @@ class Workbooks(unittest.TestCase):
         done = nb('check', bad)
         self.assertEqual(done.returncode, 1)
         self.assertIn(f"{bad}: error: the workbook has no sheet '四'", done.stderr.decode())
+
+    def test_a_merged_range_changed_is_refused(self):
+        bad = os.path.join(self.d, 'unmerged.xlsx')
+        self.edit(self.book(), 'unmerge', bad)
+        done = nb('check', bad)
+        self.assertEqual(done.returncode, 1)
+        self.assertIn(f"{bad}: error: the merged cells of sheet '三' are not those of the official "
+                      "table", done.stderr.decode())
 
     def test_a_corrupt_workbook_is_refused(self):
         with open(self.book(), 'rb') as f:
