@@ -266,7 +266,8 @@ static int S_template_xlsx(const S_Opts *o, const char *data)
     int status = 0;
     if (o->from) {
         r = nb_worker_load(w, o->from, &l, &diag);
-        if (!r) status = EXIT_DATA;
+        struct stat st;
+        if (!r) status = stat(o->from, &st) == 0 && S_ISREG(st.st_mode) ? EXIT_DATA : EXIT_SYSTEM;
     } else {
         char *path = nb_layout_path(data, o->layout ? o->layout : NB_DEFAULT_LAYOUT);
         l = own = nb_layout_load(path, &diag);

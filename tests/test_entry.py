@@ -491,6 +491,9 @@ class Workbooks(unittest.TestCase):
             done = nb('template', '--xlsx', book, '--from', os.path.join(REPO, 'samples', f'{name}.yaml'))
             self.assertEqual(done.returncode, 0, done.stderr.decode())
             self.assertEqual(self.render(book), self.ref[name], name)
+            again = os.path.join(self.d, f'{name}-again.xlsx')   # --from last year's workbook
+            self.assertEqual(nb('template', '--xlsx', again, '--from', book).returncode, 0)
+            self.assertEqual(self.render(again), self.ref[name], name)
 
     def test_filled_by_openpyxl_and_saved_by_libreoffice(self):
         src = os.path.join(self.d, 'src.xlsx')
