@@ -47,8 +47,24 @@ static void S_where_free(NbWorker *w)
 /* Messages about a workbook's report name its sheet and cell, not the YAML made of it. */
 static void S_remap(const NbWorker *w, NbDiag *diag, size_t from, const char *input)
 {
+    size_t il = strlen(input);
     for (size_t i = from; w->nwhere && i < diag->n; i++) {
         NbDiagItem *it = &diag->items[i];
+        /* a place quoted inside the message ("… (BOOK.xlsx:45:8)") names its cell too */
+        for (char *q = strstr(it->msg, input); q; q = strstr(q + 1, input)) {
+            char *end;
+            long line = q[il] == ':' ? strtol(q + il + 1, &end, 10) : 0;
+            if (line <= 0 || (size_t)line >= w->nwhere || !w->where[line] || *end != ':') continue;
+            strtol(end + 1, &end, 10);
+            NbBuf b = {0};
+            nb_buf_add(&b, it->msg, (size_t)(q - it->msg));
+            nb_buf_puts(&b, w->where[line]);
+            size_t at = b.len;
+            nb_buf_puts(&b, end);
+            free(it->msg);
+            it->msg = b.s;
+            q = it->msg + at - 1;
+        }
         if (it->line <= 0 || (size_t)it->line >= w->nwhere || strcmp(it->file, input) != 0) continue;
         const char *cell = w->where[it->line];
         if (!cell) continue;
