@@ -518,9 +518,18 @@ static int S_is_number(const char *s)
  * most 15 significant digits is what was typed. */
 static char *S_typed(const char *v)
 {
-    if (!S_is_number(v) || strlen(v) <= 16) return nb_xstrdup(v);
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.15g", strtod(v, NULL));
+    char *end;
+    double d = strtod(v, &end);
+    int exp = strpbrk(v, "eE") != NULL && *v && !*end; /* 1E-3, as Excel writes 0.001 */
+    if (!exp && (!S_is_number(v) || strlen(v) <= 16)) return nb_xstrdup(v);
+    char buf[400];
+    if (exp && (d > 1e15 || d < -1e15)) return nb_xstrdup(v); /* no figure is that large */
+    snprintf(buf, sizeof buf, exp ? "%.15f" : "%.15g", d);
+    if (exp && strchr(buf, '.')) { /* plain, without the zeros %f pads with */
+        char *e = buf + strlen(buf) - 1;
+        while (*e == '0') *e-- = 0;
+        if (*e == '.') *e = 0;
+    }
     return nb_xstrdup(buf);
 }
 
