@@ -549,6 +549,19 @@ class Workbooks(unittest.TestCase):
         self.assertIn(f"{bad}: error: the merged cells of sheet '三' are not those of the official "
                       "table", done.stderr.decode())
 
+    def test_a_figure_with_an_exponent_is_its_plain_decimal(self):
+        import zipfile
+        bad = os.path.join(self.d, 'exponent.xlsx')
+        with zipfile.ZipFile(self.book()) as src, zipfile.ZipFile(bad, 'w', zipfile.ZIP_DEFLATED) as out:
+            for item in src.infolist():   # 规章's first figure on sheet 二 (B3) written as Excel may
+                data = src.read(item.filename)
+                if item.filename == 'xl/worksheets/sheet2.xml':
+                    data = re.sub(rb'(<c r="B3"[^>]*><v>)[^<]*(</v>)', rb'\g<1>1E-3\2', data, count=1)
+                out.writestr(item, data)
+        done = nb('check', bad)
+        self.assertIn(f'{bad}:二!B3: error: 二 规章, 本年制发件数: 0.001 is not a whole number',
+                      done.stderr.decode())
+
     def test_a_corrupt_workbook_is_refused(self):
         with open(self.book(), 'rb') as f:
             data = f.read()
