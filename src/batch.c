@@ -547,18 +547,6 @@ static char *S_summary_data(const char *summary)
                : nb_xasprintf("%s.yaml", summary);
 }
 
-/* key: |, then the text's lines indented. */
-static void S_yaml_block(NbBuf *b, const char *key, const char *text)
-{
-    nb_buf_printf(b, "%s: |\n", key);
-    for (const char *p = text; *p;) {
-        size_t n = strcspn(p, "\n");
-        if (n) nb_buf_puts(b, "  "), nb_buf_add(b, p, n);
-        nb_buf_puts(b, "\n");
-        p += n + (p[n] == '\n');
-    }
-}
-
 /* Names, 、 between them, line breaks dropped. Allocated. */
 static char *S_names(char *const *names, size_t n)
 {
@@ -621,7 +609,7 @@ static char *S_summary_yaml(const NbBatchOpts *o, const NbLayout *l, NbReport **
     free(title);
     for (size_t i = 0; i < l->nsummary_prose; i++) {
         char *text = nb_expand(l->summary_prose[i].text, keys, vals, 5);
-        S_yaml_block(&b, l->summary_prose[i].field, text);
+        nb_buf_yaml_block(&b, l->summary_prose[i].field, text);
         free(text);
     }
     free(units), free(gone), free(note);

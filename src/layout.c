@@ -1062,11 +1062,8 @@ static NbFieldText *S_field_texts(S_Ctx *c, const NbYNode *map, const char *what
     for (size_t i = 0; i < map->n; i++) {
         const char *key = map->keys[i]->str;
         const NbYNode *v = map->items[i];
-        int known = 0;
-        for (size_t b = 0; b < l->nblocks && !known; b++)
-            known = l->blocks[b].kind == NB_BLK_PROSE && !strcmp(l->blocks[b].text, key);
         char *m = NULL;
-        if (!known) {
+        if (!nb_layout_is_prose(l, key)) {
             m = nb_msgf("layout: %s names a prose field of the document", what);
             S_err(c, map->keys[i], m, key);
         } else if (v->kind != NB_Y_SCALAR) {
@@ -1260,4 +1257,18 @@ void nb_layout_free(NbLayout *l)
     free(l->page_number_text);
     free(l->continued);
     free(l);
+}
+
+int nb_layout_is_prose(const NbLayout *l, const char *key)
+{
+    for (size_t i = 0; i < l->nblocks; i++)
+        if (l->blocks[i].kind == NB_BLK_PROSE && strcmp(l->blocks[i].text, key) == 0) return 1;
+    return 0;
+}
+
+const char *nb_layout_guidance(const NbLayout *l, const char *field)
+{
+    for (size_t g = 0; g < l->nguidance; g++)
+        if (!strcmp(l->guidance[g].field, field)) return l->guidance[g].text;
+    return NULL;
 }

@@ -202,6 +202,10 @@ int nb_layout_value_cell(const NbLayout *l, int field, int index, const NbTableS
 const char *nb_layout_column_label(const NbLayout *l, int field, int index);
 int nb_layout_role(const NbLayout *l, const char *name);    /* -1 if absent */
 int nb_layout_style(const NbLayout *l, const char *name);   /* -1 if absent */
+/* Is key a prose field of the document (a {prose: key} block)? */
+int nb_layout_is_prose(const NbLayout *l, const char *key);
+/* The template's example text for a prose field, or NULL. */
+const char *nb_layout_guidance(const NbLayout *l, const char *field);
 
 /* Paper sizes by name (A4, A3, …), in pt. Returns 0 if unknown. */
 int nb_paper_size(const char *name, double *w, double *h);

@@ -319,16 +319,8 @@ static int S_template(const S_Opts *o, const char *data)
         const NbBlockSpec *s = &l->blocks[bl];
         if (s->kind == NB_BLK_HEADING) nb_buf_printf(&b, "\n# %s\n", s->text);
         if (s->kind == NB_BLK_PROSE) {
-            const char *text = l->template_prose;
-            for (size_t g = 0; g < l->nguidance; g++)
-                if (!strcmp(l->guidance[g].field, s->text)) text = l->guidance[g].text;
-            nb_buf_printf(&b, "%s: |\n", s->text);
-            for (const char *p = text; *p;) { /* each line indented; blank lines kept */
-                size_t n = strcspn(p, "\n");
-                if (n) nb_buf_puts(&b, "  "), nb_buf_add(&b, p, n);
-                nb_buf_puts(&b, "\n");
-                p += n + (p[n] == '\n');
-            }
+            const char *guide = nb_layout_guidance(l, s->text);
+            nb_buf_yaml_block(&b, s->text, guide ? guide : l->template_prose);
         }
         if (s->kind != NB_BLK_TABLE) continue;
         const NbTableSpec *t = &l->tables[s->table];

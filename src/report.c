@@ -240,13 +240,6 @@ static void S_data_map(S_Ctx *c, const NbYNode *map, const char *prefix)
     }
 }
 
-static int S_is_prose_key(const NbLayout *l, const char *key)
-{
-    for (size_t i = 0; i < l->nblocks; i++)
-        if (l->blocks[i].kind == NB_BLK_PROSE && strcmp(l->blocks[i].text, key) == 0) return 1;
-    return 0;
-}
-
 static void S_src(S_Ctx *c, const NbYNode *n, NbSrcText *out)
 {
     size_t a = nb_ydoc_offset(c->doc, n->mark), b = nb_ydoc_offset(c->doc, n->end);
@@ -418,15 +411,13 @@ static void S_still_template(S_Ctx *c)
         size_t flen = 0;
         if (l->template_prose && *l->template_prose && strstr(p->text, l->template_prose))
             found = l->template_prose, flen = strlen(found);
-        for (size_t g = 0; g < l->nguidance && !found; g++) {
-            if (strcmp(l->guidance[g].field, p->key) != 0) continue;
-            for (const char *q = l->guidance[g].text; *q && !found;) { /* line by line */
-                size_t n = strcspn(q, "\n");
-                char *line = nb_xstrndup(q, n);
-                if (n >= 12 && strstr(p->text, line)) found = q, flen = n;
-                free(line);
-                q += n + (q[n] == '\n');
-            }
+        const char *guide = nb_layout_guidance(l, p->key);
+        for (const char *q = guide ? guide : ""; *q && !found;) { /* line by line */
+            size_t n = strcspn(q, "\n");
+            char *line = nb_xstrndup(q, n);
+            if (n >= 12 && strstr(p->text, line)) found = q, flen = n;
+            free(line);
+            q += n + (q[n] == '\n');
         }
         if (!found) continue;
         size_t show = 0; /* a few characters of it, to quote */
@@ -480,7 +471,7 @@ static void S_top(S_Ctx *c, const NbYNode *root)
             S_date(c, v);
         } else if (strcmp(key, "seal") == 0) {
             S_seal(c, v);
-        } else if (S_is_prose_key(c->l, key)) {
+        } else if (nb_layout_is_prose(c->l, key)) {
             S_prose(c, v, key);
         } else if (S_has_prefix(c->l, key)) {
             S_data_map(c, v, key);

@@ -526,6 +526,17 @@ void nb_buf_yaml_quoted(NbBuf *b, const char *s)
     nb_buf_puts(b, "\"");
 }
 
+void nb_buf_yaml_block(NbBuf *b, const char *key, const char *text)
+{
+    nb_buf_printf(b, "%s: |\n", key);
+    for (const char *p = text; *p;) { /* each line indented; blank lines kept */
+        size_t n = strcspn(p, "\n");
+        if (n) nb_buf_puts(b, "  "), nb_buf_add(b, p, n);
+        nb_buf_puts(b, "\n");
+        p += n + (p[n] == '\n');
+    }
+}
+
 size_t nb_report_ext(const char *name)
 {
     size_t n = strlen(name);

@@ -36,6 +36,8 @@ void nb_buf_printf(NbBuf *b, const char *fmt, ...) __attribute__((format(printf,
 void nb_buf_free(NbBuf *b);
 /* s as a YAML double-quoted scalar ("…", with \\ \" \n escaped). */
 void nb_buf_yaml_quoted(NbBuf *b, const char *s);
+/* key: | and text's lines indented under it (a YAML block scalar). */
+void nb_buf_yaml_block(NbBuf *b, const char *key, const char *text);
 
 /* A place in a source file: 1-based line and column (column counts characters). */
 typedef struct {

@@ -45,13 +45,6 @@ static const char *S_prose_label(const NbLayout *l, size_t b)
     return "前言（报告开头一段）";
 }
 
-static const char *S_guidance(const NbLayout *l, const char *field)
-{
-    for (size_t g = 0; g < l->nguidance; g++)
-        if (!strcmp(l->guidance[g].field, field)) return l->guidance[g].text;
-    return "";
-}
-
 /* ------------------------------------------------------------------ writing */
 
 int nb_xlsx_template(const NbLayout *l, const NbReport *from, const char *path, char **err)
@@ -115,7 +108,8 @@ int nb_xlsx_template(const NbLayout *l, const NbReport *from, const char *path, 
         for (size_t p = 0; from && p < from->nprose && !value; p++)
             if (!strcmp(from->prose[p].key, field)) value = from->prose[p].text;
         NbBuf v = {0}; /* paragraphs: one line each in the cell */
-        const char *src = value ? value : from ? "" : S_guidance(l, field);
+        const char *guide = nb_layout_guidance(l, field);
+        const char *src = value ? value : from || !guide ? "" : guide;
         for (const char *q = src; *q; q++) {
             if (*q == '\n' && (q[1] == '\n' || !value)) {
                 if (v.len && v.s[v.len - 1] != '\n') nb_buf_add(&v, "\n", 1);
