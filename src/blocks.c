@@ -27,6 +27,7 @@ void nb_blocks_free(NbBlocks *bs)
         free(bs->b[i].owned[1]);
         free(bs->b[i].name);
         free(bs->b[i].date);
+        free(bs->b[i].seal_alt);
         free(bs->b[i].table.cells);
     }
     free(bs->b);

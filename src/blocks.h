@@ -40,13 +40,15 @@ typedef enum { NB_B_TITLE, NB_B_HEADING, NB_B_PARA, NB_B_TABLE, NB_B_SIGNATURE }
 typedef struct {
     NbBlockType type;
     int style;           /* index into the layout's styles */
-    int level;           /* a heading's depth in the outline, from 1 */
+    int level;           /* a heading's depth in the outline, from 1; a paragraph's when it is
+                          * a heading, or starts with one (its first span) */
     NbSpan spans[2];
     size_t nspans;
     char *owned[2];
     NbTableIn table;     /* NB_B_TABLE */
     char *name, *date;   /* signature */
     const NbImage *seal; /* borrowed from the report, or NULL */
+    char *seal_alt;      /* the seal's replacement text (owned) */
 } NbBlock;
 
 /* Text whose every character must be drawable in a font role, and where to point when one

@@ -8,6 +8,7 @@ typedef struct {
     const NbReport *r;
     const NbLayout *l;
     NbBlocks *out;
+    int level;  /* the last heading's */
 } S_Ctx;
 
 static int S_role(const S_Ctx *c, int style)
@@ -55,7 +56,7 @@ static void S_paragraph(S_Ctx *c, const NbBlockSpec *s, const char *para)
     for (const char *q = para; *q && (!stop || q < stop); q++) chars += ((unsigned char)*q & 0xC0) != 0x80;
     if (pre && !stop && chars <= 24) {
         /* a short line on its own: a level-2 heading */
-        S_text_block(c, NB_B_PARA, s->heading_style, para);
+        S_text_block(c, NB_B_PARA, s->heading_style, para)->level = c->level + 1;
         return;
     }
     if (pre && stop && chars <= 30) {
@@ -66,6 +67,7 @@ static void S_paragraph(S_Ctx *c, const NbBlockSpec *s, const char *para)
         b->spans[0] = (NbSpan){b->owned[0], S_role(c, s->heading_style)};
         b->spans[1] = (NbSpan){b->owned[1], S_role(c, s->style)};
         b->nspans = 2;
+        b->level = c->level + 1;
         return;
     }
     S_text_block(c, NB_B_PARA, s->style, para);
@@ -149,7 +151,7 @@ static void S_cover_names(S_Ctx *c)
 
 void nb_compose(const NbReport *r, const NbLayout *l, NbBlocks *out)
 {
-    S_Ctx c = {r, l, out};
+    S_Ctx c = {r, l, out, 0};
     S_cover_names(&c);
     for (size_t i = 0; i < l->nblocks; i++) {
         const NbBlockSpec *s = &l->blocks[i];
@@ -157,7 +159,7 @@ void nb_compose(const NbReport *r, const NbLayout *l, NbBlocks *out)
         case NB_BLK_TITLE: S_text_block(&c, NB_B_TITLE, s->style, r->title); break;
         case NB_BLK_HEADING:
             S_cover_layout(&c, s->text, s->style);
-            S_text_block(&c, NB_B_HEADING, s->style, s->text)->level = s->level;
+            S_text_block(&c, NB_B_HEADING, s->style, s->text)->level = c.level = s->level;
             break;
         case NB_BLK_PROSE: S_prose(&c, s); break;
         case NB_BLK_TABLE: S_table(&c, s); break;
@@ -166,6 +168,10 @@ void nb_compose(const NbReport *r, const NbLayout *l, NbBlocks *out)
             b->name = nb_xstrdup(r->agency);
             if (r->has_date) b->date = S_date(l, r->date_y, r->date_m, r->date_d);
             if (r->seal_image.w) b->seal = &r->seal_image;
+            static const char *const names[] = {"agency"};
+            const char *values[] = {r->agency};
+            b->seal_alt = nb_expand(l->signature.seal_alt ? l->signature.seal_alt : "{agency}",
+                                    names, values, 1);
             break;
         }
         }

@@ -13,12 +13,24 @@ size_t nb_doc_add_page(NbDoc *d)
     return d->npages++;
 }
 
+int nb_doc_elem(NbDoc *d, const char *role, int parent)
+{
+    if (!d->nelems) {
+        nb_grow(&d->elems, &d->ecap, 1, sizeof *d->elems);
+        d->elems[d->nelems++] = (NbElem){"Document", -1, 1, 1, NB_SCOPE_NONE, NULL};
+    }
+    nb_grow(&d->elems, &d->ecap, d->nelems + 1, sizeof *d->elems);
+    d->elems[d->nelems] = (NbElem){role, parent, 1, 1, NB_SCOPE_NONE, NULL};
+    return (int)d->nelems++;
+}
+
 static NbItem *S_item(NbDoc *d, size_t page)
 {
     NbPage *p = &d->pages[page];
     nb_grow(&p->items, &p->cap, p->n + 1, sizeof *p->items);
     NbItem *it = &p->items[p->n++];
     memset(it, 0, sizeof *it);
+    it->elem = d->cur;
     return it;
 }
 
@@ -39,6 +51,7 @@ void nb_doc_rule(NbDoc *d, size_t page, double x0, double y0, double x1, double 
 {
     NbItem *it = S_item(d, page);
     it->kind = NB_IT_RULE;
+    it->elem = 0; /* rules only decorate */
     it->x = x0, it->y = y0, it->x1 = x1, it->y1 = y1, it->width = width;
 }
 
@@ -94,6 +107,8 @@ void nb_doc_free(NbDoc *d)
     }
     free(d->images);
     free(d->image_src);
+    for (size_t i = 0; i < d->nelems; i++) free(d->elems[i].alt);
+    free(d->elems);
     memset(d, 0, sizeof *d);
 }
 

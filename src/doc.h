@@ -12,6 +12,7 @@ typedef enum { NB_IT_TEXT, NB_IT_RULE, NB_IT_IMAGE } NbItemKind;
 
 typedef struct {
     NbItemKind kind;
+    int elem;     /* the structure element it belongs to (NbDoc.elems); 0: an artifact */
     int face;
     double size, x, y, char_space, hscale;
     char *text;
@@ -31,6 +32,20 @@ typedef struct {
     size_t page;
     double y;
 } NbOutline;
+
+/* An element of the document's logical structure (a tagged PDF's structure tree), in
+ * reading order: elems[0] is the document; each other names its parent, which comes before
+ * it. The painter marks every item with its element, or as an artifact (elem 0): what
+ * repeats or only decorates (page numbers, rules, a repeated table header). */
+typedef enum { NB_SCOPE_NONE, NB_SCOPE_COLUMN, NB_SCOPE_ROW } NbScope;
+
+typedef struct {
+    const char *role;  /* a PDF standard structure type: "P", "H1", "Table", "TH", … */
+    int parent;
+    int rowspan, colspan; /* table cells */
+    NbScope scope;     /* header cells */
+    char *alt;         /* a figure's replacement text (owned), or NULL */
+} NbElem;
 
 /* A table cell as laid out on one page, for checking the layout from outside. */
 typedef struct {
@@ -56,9 +71,15 @@ typedef struct {
     const NbImage **image_src; /* what each is a copy of */
     size_t nimages;
     NbFonts *fonts;       /* borrowed: the faces the text items name */
+    NbElem *elems;        /* the logical structure; elems[0] the document (nb_doc_elem) */
+    size_t nelems, ecap;
+    int cur;              /* the element that items added now belong to; 0: artifacts */
 } NbDoc;
 
 size_t nb_doc_add_page(NbDoc *d);
+/* A new structure element of `role` (a static string) under `parent` (0: the document,
+ * which the first call makes); its index. Items added later belong to d->cur. */
+int nb_doc_elem(NbDoc *d, const char *role, int parent);
 /* A run of text set by nb_text_break, at a baseline. */
 void nb_doc_run(NbDoc *d, size_t page, const NbTextRun *run, double size, double x0, double y);
 void nb_doc_rule(NbDoc *d, size_t page, double x0, double y0, double x1, double y1, double width);

@@ -26,7 +26,23 @@ typedef struct {
     size_t block;     /* the block being set */
     S_Mark *marks;    /* every line set, in order: what the signature may carry over */
     size_t nmarks, mcap;
+    int span_elem[2]; /* the structure element of each span of the block being set */
 } S_Flow;
+
+/* The block's structure element of `role` (its runs' unless `span`s differ: S_line). */
+static int S_tag(S_Flow *f, const char *role)
+{
+    int e = nb_doc_elem(f->doc, role, 0);
+    f->span_elem[0] = f->span_elem[1] = e;
+    return f->doc->cur = e;
+}
+
+/* A heading's structure type: H1 … H6. */
+static const char *S_heading_role(int level)
+{
+    static const char *const roles[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
+    return roles[level < 1 ? 0 : level > 6 ? 5 : level - 1];
+}
 
 /* The characters of one piece of text that no font of its role has, each an error where
  * it is written (the first S_COVER_SHOWN; then one error counts the rest). */
@@ -111,7 +127,10 @@ static void S_line(S_Flow *f, const NbLine *L, const NbStyle *st, double pitch, 
     nb_grow(&f->marks, &f->mcap, f->nmarks + 1, sizeof *f->marks);
     f->marks[f->nmarks++] = (S_Mark){f->page, f->doc->pages[f->page].n, f->block, f->y};
     double base = nb_baseline(f->y, pitch, st->size);
-    for (size_t r = 0; r < L->n; r++) nb_doc_run(f->doc, f->page, &L->runs[r], st->size, x0, base);
+    for (size_t r = 0; r < L->n; r++) {
+        f->doc->cur = f->span_elem[L->runs[r].span > 0];
+        nb_doc_run(f->doc, f->page, &L->runs[r], st->size, x0, base);
+    }
     f->y += pitch;
 }
 
@@ -136,6 +155,12 @@ static void S_para(S_Flow *f, const NbBlock *b)
     double pitch = S_pitch(f, b->style);
     NbLines lines;
     S_break(f, b, &lines);
+    if (b->level > 0 && b->nspans == 2) { /* a run-in heading, then the paragraph */
+        int h = S_tag(f, S_heading_role(b->level));
+        f->span_elem[0] = h, f->span_elem[1] = nb_doc_elem(f->doc, "P", 0);
+    } else {
+        S_tag(f, b->level > 0 ? S_heading_role(b->level) : "P");
+    }
     size_t i = 0;
     while (i < lines.n) {
         size_t left = lines.n - i, fit = S_fit(f, pitch);
@@ -210,6 +235,7 @@ static void S_heading(S_Flow *f, const NbBlock *b0, const NbBlock *b, const NbBl
     double need = (double)lines.n * pitch + S_keep_height(f, b0, next);
     if (f->y + need > S_bottom(f) + 1e-6 && f->y > f->doc->ta_y0) S_new_page(f);
     nb_doc_outline(f->doc, b->spans[0].text, b->level, f->page, f->y);
+    S_tag(f, S_heading_role(b->level));
     for (size_t i = 0; i < lines.n; i++) S_line(f, &lines.lines[i], st, pitch, f->doc->ta_x0);
     nb_lines_free(&lines);
 }
@@ -271,6 +297,7 @@ static char *S_title_balanced(S_Flow *f, const char *text, int role, double size
  * two balanced lines; a piece still too long is broken as a paragraph. */
 static void S_title(S_Flow *f, const NbBlock *b)
 {
+    S_tag(f, "Title");
     const NbStyle *st = &f->l->styles[b->style];
     double pitch = S_pitch(f, b->style);
     int role = b->spans[0].role;
@@ -336,9 +363,11 @@ static size_t S_table_end(const S_Flow *f, const NbTable *t, size_t r, double ro
 }
 
 /* A table across as many pages as it needs, the header rows and 续表 over each continuation. */
-static void S_table(S_Flow *f, const NbBlock *b, const NbTable *t)
+static void S_table(S_Flow *f, const NbBlock *b, NbTable *t)
 {
     const NbStyle *st = &f->l->styles[b->style];
+    nb_table_tag(t, f->doc, 0);
+    f->doc->cur = 0;
     f->y += st->space_before;
     size_t r = 0, head = (size_t)t->header_rows;
     int continued = 0;
@@ -355,7 +384,7 @@ static void S_table(S_Flow *f, const NbBlock *b, const NbTable *t)
             }
             e = r + 1; /* a row taller than a page: drawn whole, overflowing */
         }
-        if (label.n) { /* 续表, over the right end of the repeated header */
+        if (label.n) { /* 续表, over the right end of the repeated header: an artifact */
             double base = nb_baseline(f->y, t->leading, st->size);
             for (size_t k = 0; k < label.lines[0].n; k++)
                 nb_doc_run(f->doc, f->page, &label.lines[0].runs[k], st->size,
@@ -498,12 +527,18 @@ static void S_signature(S_Flow *f, const NbBlock *b)
     }
     f->y += skip;
     double top = f->y;
+    S_tag(f, "P");
     for (size_t i = 0; i < name.n; i++) { /* right-aligned lines; with a seal, centred */
         double w = name.lines[i].width;
         S_line(f, &name.lines[i], st, pitch, b->seal ? xn + (wn - w) / 2 : xn + wn - w);
     }
-    if (date.n) S_line(f, &date.lines[0], st, pitch, xd);
+    if (date.n) {
+        S_tag(f, "P");
+        S_line(f, &date.lines[0], st, pitch, xd);
+    }
     if (b->seal) {
+        S_tag(f, "Figure");
+        if (b->seal_alt) f->doc->elems[f->doc->cur].alt = nb_xstrdup(b->seal_alt);
         double cx = b->date ? xd + wd / 2 : xn + wn / 2;
         double cy = top + lines * pitch / 2 - lift;
         nb_doc_image(f->doc, f->page, b->seal, cx - sw / 2, cy - sh / 2, cx + sw / 2, cy + sh / 2);
@@ -547,7 +582,7 @@ void nb_flow(const NbBlocks *bs, const NbLayout *l, NbFonts *fonts, NbDoc *doc)
     doc->ta_y0 = l->margin_top;
     doc->ta_y1 = l->page_h - l->margin_bottom;
     S_Flow f = {l, fonts, doc, 0, 0, doc->ta_x1 - doc->ta_x0,
-                nb_xcalloc(bs->n ? bs->n : 1, sizeof(NbTable *)), bs, 0, NULL, 0, 0};
+                nb_xcalloc(bs->n ? bs->n : 1, sizeof(NbTable *)), bs, 0, NULL, 0, 0, {0, 0}};
     for (size_t i = 0; i < bs->n; i++) /* measured first: a heading keeps with its table's head */
         if (bs->b[i].type == NB_B_TABLE)
             f.tables[i] = nb_table_new(fonts, &l->styles[bs->b[i].style], &bs->b[i].table, f.measure);
@@ -562,8 +597,9 @@ void nb_flow(const NbBlocks *bs, const NbLayout *l, NbFonts *fonts, NbDoc *doc)
         case NB_B_TABLE: S_table(&f, b, f.tables[i]); break;
         case NB_B_SIGNATURE: S_signature(&f, b); break;
         }
+        doc->cur = f.span_elem[0] = f.span_elem[1] = 0;
     }
-    S_page_numbers(&f);
+    S_page_numbers(&f); /* artifacts */
     for (size_t i = 0; i < bs->n; i++) nb_table_free(f.tables[i]);
     free(f.tables);
     free(f.marks);

@@ -676,19 +676,22 @@ static void S_signature(S_Ctx *c, const NbYNode *b, const NbBlockSpec *s)
     g->space_before = S_length(c, S_need(c, b, "space_before", NB_Y_SCALAR), em, line);
     g->seal_width = S_length(c, S_need(c, b, "seal_width", NB_Y_SCALAR), em, line);
     g->seal_lift = S_length(c, S_need(c, b, "seal_lift", NB_Y_SCALAR), em, line);
+    const NbYNode *alt = nb_ymap_get(b, "seal_alt");
+    free(g->seal_alt);
+    g->seal_alt = nb_xstrdup(alt && alt->kind == NB_Y_SCALAR ? alt->str : "{agency}");
 }
 
 /* One document block: its kind is its first key ({prose: overview, style: body, …}). */
 static void S_block(S_Ctx *c, const NbYNode *b, NbBlockSpec *s)
 {
     static const char *const kinds[] = {"title", "prose", "heading", "table", "signature"};
-    static const char *const keys[][9] = {
+    static const char *const keys[][10] = {
         {"title", "style", NULL},
         {"prose", "style", "headings", NULL},
         {"heading", "style", "level", NULL},
         {"table", "style", NULL},
         {"signature", "style", "right", "date_indent", "sealed_right", "space_before",
-         "seal_width", "seal_lift", NULL},
+         "seal_width", "seal_lift", "seal_alt", NULL},
     };
     s->table = s->style = s->heading_style = -1;
     int k = -1;
@@ -1254,6 +1257,7 @@ void nb_layout_free(NbLayout *l)
     free(l->name);
     free(l->title_template);
     free(l->date_format);
+    free(l->signature.seal_alt);
     free(l->page_number_text);
     free(l->continued);
     free(l);

@@ -110,6 +110,7 @@ typedef struct {
     double space_before;  /* between the text above and the name */
     double seal_width;    /* the printed seal */
     double seal_lift;     /* the seal's centre above the middle of name and date */
+    char *seal_alt;       /* the seal's replacement text for a screen reader ({agency}) */
 } NbSignatureSpec;
 
 typedef struct {

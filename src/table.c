@@ -135,6 +135,25 @@ double nb_table_page_height(const NbTable *t, size_t r0, size_t r1)
     return sum;
 }
 
+int nb_table_tag(NbTable *t, NbDoc *doc, int parent)
+{
+    int table = nb_doc_elem(doc, "Table", parent);
+    for (size_t r = 0; r < t->nrows; r++) {
+        int tr = nb_doc_elem(doc, "TR", table);
+        for (size_t c = 0; c < t->ncols; c++) /* the cells starting in row r, left to right */
+            for (size_t i = 0; i < t->ncells; i++) {
+                NbTCell *cell = &t->cells[i];
+                if ((size_t)cell->in.row != r || (size_t)cell->in.col != c) continue;
+                int head = cell->in.row < t->header_rows;
+                cell->elem = nb_doc_elem(doc, cell->in.number && !head ? "TD" : "TH", tr);
+                NbElem *e = &doc->elems[cell->elem];
+                e->rowspan = cell->in.rowspan, e->colspan = cell->in.colspan;
+                if (!cell->in.number || head) e->scope = head ? NB_SCOPE_COLUMN : NB_SCOPE_ROW;
+            }
+    }
+    return table;
+}
+
 static void S_draw_text(const NbTable *t, const NbTCell *c, NbDoc *doc, size_t page, double x0,
                         double y0, double h)
 {
@@ -158,7 +177,7 @@ static double S_sum(const double *h, size_t n)
  * the rows as tall as nb_table_page_heights makes them: a split cell's label is repeated
  * in each of its parts. */
 static double S_draw_rows(const NbTable *t, NbDoc *doc, size_t page, double x, double y,
-                          size_t r0, size_t r1)
+                          size_t r0, size_t r1, int repeated)
 {
     double w = t->style.rule;
     double *rh = nb_xmalloc((r1 - r0 + 1) * sizeof *rh);
@@ -175,7 +194,10 @@ static double S_draw_rows(const NbTable *t, NbDoc *doc, size_t page, double x, d
         nb_doc_rule(doc, page, x0, y1, x1, y1, w);
         nb_doc_rule(doc, page, x0, y0, x0, y1, w);
         nb_doc_rule(doc, page, x1, y0, x1, y1, w);
+        int cur = doc->cur;
+        doc->cur = repeated || va != a ? 0 : c->elem; /* a repeat is an artifact */
         S_draw_text(t, c, doc, page, x0, y0, h);
+        doc->cur = cur;
         nb_grow(&doc->boxes, &doc->bcap, doc->nboxes + 1, sizeof *doc->boxes);
         doc->boxes[doc->nboxes++] = (NbCellBox){t->key, t->section, page, c->in.row, c->in.col,
                                                 c->in.rowspan, c->in.colspan, x0, y0, x1, y1,
@@ -191,6 +213,6 @@ double nb_table_draw(const NbTable *t, NbDoc *doc, size_t page, double x, double
 {
     double used = 0;
     if (repeat_header && t->header_rows > 0 && r0 >= (size_t)t->header_rows)
-        used = S_draw_rows(t, doc, page, x, y, 0, (size_t)t->header_rows);
-    return used + S_draw_rows(t, doc, page, x, y + used, r0, r1);
+        used = S_draw_rows(t, doc, page, x, y, 0, (size_t)t->header_rows, 1);
+    return used + S_draw_rows(t, doc, page, x, y + used, r0, r1, 0);
 }

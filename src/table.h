@@ -13,6 +13,7 @@ typedef struct {
     NbCellIn in;
     char *text;
     NbLines lines;
+    int elem;           /* its structure element (nb_table_tag), 0 when untagged */
 } NbTCell;
 
 typedef struct {
@@ -32,6 +33,11 @@ typedef struct {
 NbTable *nb_table_new(NbFonts *fonts, const NbStyle *style, const NbTableIn *in, double width);
 void nb_table_free(NbTable *t);
 
+/* The table's logical structure under `parent`: a Table of one TR per row, each holding
+ * the cells that start in it, in column order: TH for header rows (scope column) and for
+ * labels (scope row), TD for figures, with their spans. Returns the Table element. */
+int nb_table_tag(NbTable *t, NbDoc *doc, int parent);
+
 double nb_table_rows_height(const NbTable *t, size_t r0, size_t r1);
 
 /* May a page break fall before row r? Not after a row that holds no numbers (a group
@@ -48,8 +54,9 @@ void nb_table_page_heights(const NbTable *t, size_t r0, size_t r1, double *h);
 double nb_table_page_height(const NbTable *t, size_t r0, size_t r1);
 
 /* Draw rows [r0, r1) at (x, y) on a page (heights as nb_table_page_heights); when
- * repeat_header, the header rows first. Every part of a split cell shows its label.
- * Returns the height used. */
+ * repeat_header, the header rows first. Every part of a split cell shows its label. Each
+ * cell's text belongs to its element; the repeated header and a split cell's repeated
+ * label are artifacts. Returns the height used. */
 double nb_table_draw(const NbTable *t, NbDoc *doc, size_t page, double x, double y, size_t r0,
                      size_t r1, int repeat_header);
 

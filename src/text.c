@@ -65,6 +65,7 @@ typedef struct {
     double pre;   /* the advances and gaps of all glyphs before it, for widths in O(1) */
     unsigned char latin, space, brk, stretch, left_ink;
     unsigned char url;   /* part of a web or e-mail address */
+    unsigned char span;  /* the span of the paragraph it comes from */
     double size;         /* the type size it is set in, pt */
 } S_G;
 
@@ -134,6 +135,7 @@ static S_G *S_shape(NbFonts *fonts, const NbSpan *spans, size_t nspans, const Nb
             memset(x, 0, sizeof *x);
             x->cp = cp;
             x->size = size;
+            x->span = (unsigned char)s;
             x->face = nb_fonts_face(fonts, spans[s].role, cp);
             if (x->face < 0) x->face = nb_fonts_role_face(fonts, spans[s].role);
             x->adv = nb_fonts_advance(fonts, x->face, cp) * size;
@@ -244,7 +246,7 @@ static void S_set_line(const S_G *g, size_t s, size_t e, double x0, double measu
     double x = x0;
     NbBuf text = {0};
     double run_x = x0, run_cs = 0, run_hs = 1;
-    int run_face = -1;
+    int run_face = -1, run_span = 0;
     for (size_t k = s; k < e; k++) {
         double nat = g[k].adv - g[k].track;
         /* A squeezed end mark, and the first of two adjacent marks, are drawn narrowed so
@@ -256,19 +258,21 @@ static void S_set_line(const S_G *g, size_t s, size_t e, double x0, double measu
         double add = 0;
         if (k + 1 < e && (g[k].stretch || g[k].space)) add = S_tier1(g, k) ? per1 : per2;
         double gap = g[k].adv - nat * hs + (k + 1 < e ? g[k].gap + add : 0);
-        if (run_face >= 0 && (g[k].face != run_face || gap != run_cs || hs != run_hs)) {
+        if (run_face >= 0 && (g[k].face != run_face || gap != run_cs || hs != run_hs ||
+                              g[k].span != run_span)) {
             nb_grow(&line->runs, &cap, line->n + 1, sizeof *line->runs);
-            line->runs[line->n++] = (NbTextRun){run_face, run_x, run_cs, run_hs, text.s};
+            line->runs[line->n++] = (NbTextRun){run_face, run_x, run_cs, run_hs, text.s, run_span};
             text = (NbBuf){0};
             run_face = -1;
         }
-        if (run_face < 0) run_face = g[k].face, run_x = x, run_cs = gap, run_hs = hs;
+        if (run_face < 0)
+            run_face = g[k].face, run_x = x, run_cs = gap, run_hs = hs, run_span = g[k].span;
         nb_utf8_put(&text, g[k].cp);
         /* a squeezed end mark counts as half its cell, as S_width measured it */
         x += (k + 1 == e && hs == 0.5) ? 0.5 * g[k].adv : nat * hs + gap;
     }
     nb_grow(&line->runs, &cap, line->n + 1, sizeof *line->runs);
-    line->runs[line->n++] = (NbTextRun){run_face, run_x, run_cs, run_hs, text.s};
+    line->runs[line->n++] = (NbTextRun){run_face, run_x, run_cs, run_hs, text.s, run_span};
     line->width = x - x0;
 }
 

@@ -21,6 +21,7 @@ typedef struct {
     double char_space; /* pt added after every glyph */
     double hscale;     /* horizontal scale, 1 = as designed */
     char *text;        /* UTF-8 */
+    int span;          /* the span of the paragraph it sets */
 } NbTextRun;
 
 typedef struct {
