@@ -13,6 +13,12 @@ With --faces N (default 200): the cost of the official look's faces (OpenType, C
 by HarfBuzz) against the TrueType faces used before (AR PL, WenQuanYi), in the same run:
 cold render time and bytes of the seed, and a batch of N reports -j 1 with each; then the
 bytes of every sample against Typst's untagged PDF of the seed.
+With --standards N (default 200): what the tagged structure, PDF/A-2b and the signature
+cost: the seed's cold render and bytes and a batch of N reports -j 1 with --no-pdfa (tagged
+only), by default (tagged and PDF/A) and with --sign (a throw-away RSA-2048 certificate); with
+--ref REV, also the binary built from commit REV (in a temporary git worktree) as the
+reference: REV=9280095 is the last one before tagging, so its difference from --no-pdfa is
+the cost of the tags.
 """
 import argparse, os, resource, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -48,9 +54,9 @@ def generate(n, out_dir):
     return d
 
 
-def batch(reports, jobs, out_dir):
+def batch(reports, jobs, out_dir, exe=None, extra=()):
     """Wall time of one batch and the largest RSS of any process of it (KB)."""
-    exe = os.path.join(ROOT, 'nianbao')
+    exe = exe or os.path.join(ROOT, 'nianbao')
     out = os.path.join(out_dir, f'out-j{jobs}')
     shutil.rmtree(out, ignore_errors=True)
     # each batch in a child of its own, so that RUSAGE_CHILDREN sees only its processes
@@ -59,7 +65,7 @@ def batch(reports, jobs, out_dir):
     if pid == 0:
         os.close(r)
         t = time.perf_counter()
-        rc = subprocess.run([exe, 'batch', reports, '-o', out, '-j', str(jobs), '-q']).returncode
+        rc = subprocess.run([exe, 'batch', reports, '-o', out, '-j', str(jobs), '-q', *extra]).returncode
         dt = time.perf_counter() - t
         rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         os.write(w, f'{rc} {dt} {rss}'.encode())
@@ -118,6 +124,52 @@ def faces(n, out_dir):
     print(f'faces ratio CFF/TrueType: render {a/b:.2f}, bytes {sa/sb:.2f}, batch ms/report {ba/bb:.2f}')
 
 
+def reference(rev, out_dir):
+    """./nianbao as built from commit rev, in a git worktree of its own."""
+    tree = os.path.join(out_dir, f'ref-{rev}')
+    if not os.path.isdir(tree):
+        subprocess.run(['git', '-C', ROOT, 'worktree', 'add', '--detach', tree, rev], check=True,
+                       capture_output=True)
+    subprocess.run(['make', '-C', tree, '-s', 'nianbao'], check=True, capture_output=True)
+    return tree
+
+
+def test_certificate(out_dir):
+    """A throw-away self-signed RSA-2048 certificate as PKCS#12, password 'bench'."""
+    key, crt, p12 = (os.path.join(out_dir, f) for f in ('bench.key', 'bench.crt', 'bench.p12'))
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key,
+                    '-out', crt, '-days', '30', '-subj', '/CN=bench'], check=True, capture_output=True)
+    subprocess.run(['openssl', 'pkcs12', '-export', '-inkey', key, '-in', crt, '-out', p12,
+                    '-passout', 'pass:bench'], check=True, capture_output=True)
+    return p12
+
+
+def standards(n, out_dir, ref):
+    """Cold render, bytes and batch ms/report: untagged reference, tagged, PDF/A, signed."""
+    exe = os.path.join(ROOT, 'nianbao')
+    p12 = test_certificate(out_dir)
+    os.environ['NIANBAO_SIGN_PASS'] = 'bench'
+    reports = generate(n, out_dir)
+    runs = [('tagged (--no-pdfa)', exe, ['--no-pdfa']), ('tagged + PDF/A (default)', exe, []),
+            ('tagged + PDF/A + --sign', exe, ['--sign', p12, '--sign-time', '2025-01-20T09:00:00Z'])]
+    if ref:
+        runs.insert(0, (f'untagged ({ref})', os.path.join(reference(ref, out_dir), 'nianbao'), []))
+    rows = []
+    for name, binary, extra in runs:
+        out = os.path.join(out_dir, 'standards.pdf')
+        times = [timed([binary, 'render', '-q', SEED, '-o', out, *extra])[0] for _ in range(11)]
+        n_done, dt, _ = batch(reports, 1, out_dir, binary, extra)
+        rows.append((name, statistics.median(times) * 1000, os.path.getsize(out), dt * 1000 / n_done))
+        print(f'standards {name}: seed render {rows[-1][1]:.1f} ms, {rows[-1][2]} bytes; '
+              f'batch -j 1 of {n_done}: {rows[-1][3]:.2f} ms/report')
+    for (an, at, ab, ams), (bn, bt, bb, bms) in zip(rows, rows[1:]):
+        print(f'standards cost of {bn} over {an}: {bms - ams:+.2f} ms/report in a batch '
+              f'({bms/ams:.3f}x), {bt - at:+.1f} ms cold, {bb - ab:+d} bytes ({bb/ab:.3f}x)')
+    if ref:
+        subprocess.run(['git', '-C', ROOT, 'worktree', 'remove', '--force',
+                        os.path.join(out_dir, f'ref-{ref}')], capture_output=True)
+
+
 def samples_sizes(out_dir):
     exe = os.path.join(ROOT, 'nianbao')
     sizes = {}
@@ -153,6 +205,9 @@ def main():
     ap.add_argument('--batch', type=int, default=1000, help='reports in the batch runs (0: none)')
     ap.add_argument('--rss', type=int, default=0, help='also a batch of this many for peak RSS')
     ap.add_argument('--faces', type=int, default=200, help='reports in the faces batch (0: none)')
+    ap.add_argument('--standards', type=int, default=200,
+                    help='reports in the tagging/PDF-A/signing batches (0: none)')
+    ap.add_argument('--ref', help='a commit to build and measure as the untagged reference')
     ap.add_argument('--no-typst', action='store_true')
     ap.add_argument('--work', help='keep generated reports here (default: a temporary folder)')
     a = ap.parse_args()
@@ -178,6 +233,8 @@ def main():
             print(f'nianbao batch -j 2 of {n} reports: {dt:.1f} s, peak RSS {rss/1024:.1f} MB')
         if a.faces:
             faces(a.faces, d)
+        if a.standards:
+            standards(a.standards, d, a.ref)
         sizes = samples_sizes(d)
         if a.no_typst:
             return

@@ -300,10 +300,20 @@ static NbJobStatus S_typeset(NbWorker *w, S_Loaded *c, const NbReport *r, NbDoc 
 static NbJobResult S_paint(NbWorker *w, const NbDoc *doc, const char *out, NbDiag *diag)
 {
     NbJobResult res = {NB_JOB_OK, 0, 0};
-    if (!w->painter) w->painter = nb_pdf_painter_new();
-    char *pdf = NULL;
+    if (!w->painter) {
+        w->painter = nb_pdf_painter_new();
+        nb_pdf_painter_pdfa(w->painter, w->o.pdfa);
+    }
+    char *pdf = NULL, *why = NULL;
     size_t len = 0;
     if (!nb_pdf_paint(w->painter, doc, &pdf, &len, diag)) {
+        res.status = NB_JOB_SYSTEM;
+        return res;
+    }
+    if (w->o.signer && !nb_sign_pdf(w->o.signer, &pdf, &len, nb_pdf_painter_spot(w->painter), &why)) {
+        nb_diag_add(diag, NB_ERROR, (NbMark){out, 0, 0}, "cannot sign the PDF: %s", why);
+        free(why);
+        free(pdf);
         res.status = NB_JOB_SYSTEM;
         return res;
     }

@@ -9,6 +9,7 @@
 #include "doc.h"
 #include "layout.h"
 #include "report.h"
+#include "sign.h"
 #include "util.h"
 
 /* Last year's report of a unit, found in a folder (batch --previous DIR). */
@@ -28,6 +29,8 @@ typedef struct {
     size_t nfont_dirs;
     const NbPrevious *previous_of;  /* batch --previous DIR: by year, then agency */
     size_t nprevious_of;
+    int pdfa;                       /* PDF/A-2b */
+    const NbSigner *signer;         /* --sign: every PDF signed, or NULL */
 } NbJobOpts;
 
 typedef struct NbWorker NbWorker;

@@ -38,6 +38,9 @@ typedef struct {
     const char *previous;
     const char *manifest, *summary, *agency, *combine, *manifest_encoding, *xlsx, *from;
     int duplex, allow_incomplete;
+    const char *sign, *sign_pass_file, *sign_reason, *sign_location, *sign_time;
+    int no_pdfa;
+    const NbSigner *signer;
     const char *jobs;
     int workers;
     const char *font_dirs[16];
@@ -85,6 +88,11 @@ static const char S_usage[] = N_(
     "\n"
     "  --previous FILE     last year's report: check that its 结转 is this year's 上年结转\n"
     "                      (batch: the folder of last year's reports, each unit's by agency)\n"
+    "  --sign FILE.p12     sign the PDF (PAdES) with the key and certificate in FILE.p12; its\n"
+    "                      password from --sign-pass-file FILE or NIANBAO_SIGN_PASS\n"
+    "  --sign-reason TEXT, --sign-location TEXT   said in the signature\n"
+    "  --sign-time TIME    a fixed signing time (2025-01-20T09:00:00Z), for reproducible files\n"
+    "  --no-pdfa           not PDF/A-2b (the default is PDF/A-2b, tagged for screen readers)\n"
     "  --dump-boxes FILE   also write the positions of table cells and images as JSON (tests)\n"
     "  -q, --quiet         print errors only\n"
     "  -h, --help          this help\n"
@@ -106,6 +114,9 @@ static const struct {
                   "  --fonts DIR         also look for fonts in DIR (repeatable)\n"
                   "  --layout ID|FILE    the report format (default: the report's layout:)\n"
                   "  --previous FILE     last year's report: its 结转 must be this year's 上年结转\n"
+                  "  --sign FILE.p12     sign it (PAdES); the password from --sign-pass-file FILE\n"
+                  "                      or NIANBAO_SIGN_PASS; --sign-reason, --sign-location TEXT\n"
+                  "  --no-pdfa           not PDF/A-2b (the default)\n"
                   "  -q, --quiet         print errors only\n")},
     {"check", N_("usage: nianbao check REPORT.yaml... [options]\n"
                  "\n"
@@ -137,7 +148,8 @@ static const struct {
                  "  --allow-incomplete  make the 汇总 even when units failed; it names them\n"
                  "  --combine OUT.pdf   one PDF of every report, in order (--duplex: odd pages)\n"
                  "  --previous DIR      last year's reports, each unit's found by its agency\n"
-                 "  --paper, --fonts, --layout, -q as for render\n")},
+                 "  --sign FILE.p12     sign every report (as render --sign)\n"
+                 "  --paper, --fonts, --layout, --no-pdfa, -q as for render\n")},
 };
 
 static int S_usage_error(const char *fmt, const char *arg)
@@ -184,7 +196,8 @@ static char *S_default_out(const char *input)
 
 static NbJobOpts S_job_opts(const S_Opts *o, const char *data)
 {
-    return (NbJobOpts){data, o->layout, o->paper, o->previous, o->font_dirs, o->nfont_dirs, NULL, 0};
+    return (NbJobOpts){data, o->layout, o->paper, o->previous, o->font_dirs, o->nfont_dirs, NULL, 0,
+                       !o->no_pdfa, o->signer};
 }
 
 /* render: one report to its PDF. */
@@ -382,6 +395,11 @@ static int S_option_value(S_Opts *o, const char *a, const char *val)
     else if (!strcmp(a, "--xlsx")) o->xlsx = val;
     else if (!strcmp(a, "--from")) o->from = val;
     else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) o->jobs = val;
+    else if (!strcmp(a, "--sign")) o->sign = val;
+    else if (!strcmp(a, "--sign-pass-file")) o->sign_pass_file = val;
+    else if (!strcmp(a, "--sign-reason")) o->sign_reason = val;
+    else if (!strcmp(a, "--sign-location")) o->sign_location = val;
+    else if (!strcmp(a, "--sign-time")) o->sign_time = val;
     else if (!strcmp(a, "--fonts")) {
         if (o->nfont_dirs < 16) o->font_dirs[o->nfont_dirs++] = val;
     } else return 0;
@@ -393,7 +411,8 @@ static int S_takes_value(const char *a)
     static const char *const opts[] = {"-o", "--output", "--layout", "--paper", "--fonts",
                                        "--dump-boxes", "--previous", "-j", "--jobs", "--manifest",
                                        "--summary", "--agency", "--combine", "--manifest-encoding",
-                                       "--xlsx", "--from"};
+                                       "--xlsx", "--from", "--sign", "--sign-pass-file",
+                                       "--sign-reason", "--sign-location", "--sign-time"};
     for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
         if (!strcmp(a, opts[i])) return 1;
     return 0;
@@ -441,6 +460,13 @@ static int S_parse(int argc, char **argv, S_Opts *o)
             o->duplex = 1;
         } else if (!strcmp(a, "--allow-incomplete")) {
             o->allow_incomplete = 1;
+        } else if (!strcmp(a, "--pdfa") || !strcmp(a, "--no-pdfa")) {
+            o->no_pdfa = a[2] == 'n';
+        } else if (!strcmp(a, "--sign-pass") || !strncmp(a, "--sign-pass=", 12) ||
+                   !strcmp(a, "--password")) {
+            return S_usage_error("%s: a password is never given on the command line (others see "
+                                 "it in the process list); use --sign-pass-file FILE or "
+                                 "NIANBAO_SIGN_PASS", a);
         } else if (S_takes_value(a)) {
             if (i + 1 >= argc) return S_usage_error("%s needs a value", a);
             S_option_value(o, a, argv[++i]);
@@ -453,6 +479,33 @@ static int S_parse(int argc, char **argv, S_Opts *o)
         }
     }
     return S_check_values(o);
+}
+
+static int S_dispatch(const S_Opts *o, const char *data);
+
+/* --sign: the signer loaded and checked before any work, then the command. */
+static int S_dispatch_signed(S_Opts *o, const char *data)
+{
+    int render = o->cmd && (!strcmp(o->cmd, "render") || !strcmp(o->cmd, "batch"));
+    if (!o->sign) {
+        const char *extra = o->sign_pass_file ? "--sign-pass-file" : o->sign_reason ? "--sign-reason"
+                            : o->sign_location ? "--sign-location" : o->sign_time ? "--sign-time" : NULL;
+        if (extra) return S_usage_error("%s is for --sign FILE.p12", extra);
+        return S_dispatch(o, data);
+    }
+    if (!render) return S_usage_error("--sign is for render and batch, not %s", o->cmd ? o->cmd : "");
+    NbDiag diag = {0};
+    int status = 0;
+    NbSignOpts so = {o->sign, o->sign_pass_file, o->sign_reason, o->sign_location, o->sign_time};
+    NbSigner *signer = nb_signer_load(&so, &diag, &status);
+    nb_diag_print_some(&diag, stderr, o->quiet);
+    nb_diag_free(&diag);
+    if (!signer) return status ? status : EXIT_DATA;
+    o->signer = signer;
+    status = S_dispatch(o, data);
+    o->signer = NULL;
+    nb_signer_free(signer);
+    return status;
 }
 
 /* Run the command the options name. */
@@ -507,7 +560,7 @@ int main(int argc, char **argv)
     int status = S_parse(argc, argv, &o);
     if (status < 0) {
         char *data = S_data_dir();
-        status = S_dispatch(&o, data);
+        status = S_dispatch_signed(&o, data);
         free(data);
         if (nb_signal_caught()) {
             free(o.inputs);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <zlib.h>
 
 #include "cff.h"
@@ -17,7 +18,9 @@
  * API does not reach: the document's memory manager and cross-reference table
  * (HPDF_Doc_Rec.mmgr, .xref), a stream dictionary's stream, filter and write hook
  * (HPDF_Dict_Rec.stream, .filter, .write_fn) and a page's content stream
- * (HPDF_PageAttr_Rec.stream), an object's number (HPDF_Obj_Header.obj_id). Every such use is in the five functions of this section.
+ * (HPDF_PageAttr_Rec.stream), an object's number (HPDF_Obj_Header.obj_id), the catalog and
+ * the trailer (HPDF_Doc_Rec.catalog, .trailer). Every such use is in the seven functions of
+ * this section.
  * They read the same in libharu 2.3.0 (Debian 12) and 2.4.0-2.4.6 (compared in their
  * sources; pdf.c was built and the suite passed against 2.4.6); 2.4.1 has no version
  * macro. A later version must be compared again before the bound is raised. */
@@ -59,6 +62,17 @@ static HPDF_Dict S_dict(HPDF_Doc pdf, const char *type)
 static unsigned S_obj_num(HPDF_Dict d)
 {
     return d->header.obj_id & 0x00FFFFFFu;
+}
+
+/* The document's catalog and trailer dictionaries. */
+static HPDF_Dict S_catalog(HPDF_Doc pdf)
+{
+    return pdf->catalog;
+}
+
+static HPDF_Dict S_trailer(HPDF_Doc pdf)
+{
+    return pdf->trailer;
 }
 
 /* Append content to a page's content stream. */
@@ -106,11 +120,23 @@ struct NbPdfPainter {
     S_Err err;
     S_Sfnt *sfnts; /* parsed fonts, kept for the painter's life */
     size_t nsfnts;
+    int pdfa;      /* write PDF/A-2b */
+    NbPdfSpot spot; /* of the last document painted */
 };
 
 NbPdfPainter *nb_pdf_painter_new(void)
 {
     return nb_xcalloc(1, sizeof(NbPdfPainter));
+}
+
+void nb_pdf_painter_pdfa(NbPdfPainter *p, int on)
+{
+    p->pdfa = on;
+}
+
+const NbPdfSpot *nb_pdf_painter_spot(const NbPdfPainter *p)
+{
+    return &p->spot;
 }
 
 void nb_pdf_painter_free(NbPdfPainter *p)
@@ -474,9 +500,52 @@ static void S_num(NbBuf *b, double v)
     nb_buf_add(b, " ", 1);
 }
 
+/* ------------------------------------------------------------------ tagged PDF
+ * Every item is painted inside a marked-content sequence: an artifact, or a piece of its
+ * structure element with a number (MCID) on the page, which the structure tree then
+ * names (ISO 32000-1 §14.7, §14.8). */
+
+typedef struct {
+    int elem;
+    size_t page;
+    int mcid;
+} S_Mcr;
+
+typedef struct {
+    const NbDoc *doc;   /* NULL: not tagged */
+    S_Mcr *mcrs;        /* every marked-content sequence of an element, in painting order */
+    size_t n, cap;
+    size_t page;
+    int next_mcid;      /* on this page */
+    int open;           /* the sequence open in the content: -1 none, 0 an artifact, else
+                         * the element */
+} S_Tags;
+
+/* Close the open sequence. */
+static void S_mc_end(S_Tags *t, NbBuf *b)
+{
+    if (t->doc && t->open >= 0) nb_buf_puts(b, "EMC\n");
+    t->open = -1;
+}
+
+/* Content of `elem` (0: an artifact) follows: a new sequence unless it is the one open. */
+static void S_mc(S_Tags *t, NbBuf *b, int elem)
+{
+    if (!t->doc || t->open == elem) return;
+    S_mc_end(t, b);
+    t->open = elem;
+    if (!elem) {
+        nb_buf_puts(b, "/Artifact BMC\n");
+        return;
+    }
+    nb_grow(&t->mcrs, &t->cap, t->n + 1, sizeof *t->mcrs);
+    t->mcrs[t->n++] = (S_Mcr){elem, t->page, t->next_mcid};
+    nb_buf_printf(b, "/%s <</MCID %d>> BDC\n", t->doc->elems[elem].role, t->next_mcid++);
+}
+
 /* Text as PDF content: one BT…ET block per page, each item placed with Tm, its glyphs as
  * 2-byte CIDs. */
-static int S_paint_text(HPDF_Page page, double H, const NbPage *p, S_Face *faces)
+static int S_paint_text(HPDF_Page page, double H, const NbPage *p, S_Face *faces, S_Tags *tags)
 {
     NbBuf b = {0};
     int cur_face = -1;
@@ -485,6 +554,7 @@ static int S_paint_text(HPDF_Page page, double H, const NbPage *p, S_Face *faces
     for (size_t i = 0; i < p->n; i++) {
         const NbItem *it = &p->items[i];
         if (it->kind != NB_IT_TEXT) continue;
+        S_mc(tags, &b, it->elem);
         S_Face *f = &faces[it->face];
         if (it->face != cur_face || it->size != cur_size) {
             const char *key = HPDF_Page_GetLocalFontName(page, f->font);
@@ -517,6 +587,7 @@ static int S_paint_text(HPDF_Page page, double H, const NbPage *p, S_Face *faces
         }
         nb_buf_puts(&b, ") Tj\n");
     }
+    S_mc_end(tags, &b);
     nb_buf_puts(&b, "ET\n");
     int ok = S_page_write(page, &b);
     nb_buf_free(&b);
@@ -531,7 +602,7 @@ typedef struct {
 /* Images (the seal) over the text, multiplied into it like ink: RGB samples with the alpha
  * plane as a soft mask, each loaded once however often it is drawn. */
 static int S_paint_images(HPDF_Doc pdf, HPDF_Page page, double H, const NbPage *p, S_Img **imgs,
-                          size_t *nimgs, HPDF_ExtGState *ink)
+                          size_t *nimgs, HPDF_ExtGState *ink, S_Tags *tags)
 {
     for (size_t i = 0; i < p->n; i++) {
         const NbItem *it = &p->items[i];
@@ -556,17 +627,23 @@ static int S_paint_images(HPDF_Doc pdf, HPDF_Page page, double H, const NbPage *
         if (!*ink && (!(*ink = HPDF_CreateExtGState(pdf)) ||
                       HPDF_ExtGState_SetBlendMode(*ink, HPDF_BM_MULTIPLY) != HPDF_OK))
             return 0;
-        if (HPDF_Page_GSave(page) != HPDF_OK || HPDF_Page_SetExtGState(page, *ink) != HPDF_OK ||
-            HPDF_Page_DrawImage(page, img, (HPDF_REAL)it->x, (HPDF_REAL)(H - it->y1),
-                                (HPDF_REAL)(it->x1 - it->x), (HPDF_REAL)(it->y1 - it->y)) != HPDF_OK ||
-            HPDF_Page_GRestore(page) != HPDF_OK)
-            return 0;
+        NbBuf b = {0};
+        S_mc(tags, &b, it->elem);
+        int ok = S_page_write(page, &b);
+        b.len = 0;
+        S_mc_end(tags, &b);
+        ok = ok && HPDF_Page_GSave(page) == HPDF_OK && HPDF_Page_SetExtGState(page, *ink) == HPDF_OK &&
+             HPDF_Page_DrawImage(page, img, (HPDF_REAL)it->x, (HPDF_REAL)(H - it->y1),
+                                 (HPDF_REAL)(it->x1 - it->x), (HPDF_REAL)(it->y1 - it->y)) == HPDF_OK &&
+             HPDF_Page_GRestore(page) == HPDF_OK && S_page_write(page, &b);
+        nb_buf_free(&b);
+        if (!ok) return 0;
     }
     return 1;
 }
 
 /* The table rules as one path per line width, written directly. */
-static int S_paint_rules(HPDF_Page page, double H, const NbPage *p)
+static int S_paint_rules(HPDF_Page page, double H, const NbPage *p, S_Tags *tags)
 {
     NbBuf b = {0};
     double width = -1;
@@ -574,6 +651,7 @@ static int S_paint_rules(HPDF_Page page, double H, const NbPage *p)
     for (size_t i = 0; i < p->n; i++) {
         const NbItem *it = &p->items[i];
         if (it->kind != NB_IT_RULE) continue;
+        S_mc(tags, &b, 0); /* rules decorate: artifacts */
         if (it->width != width) {
             if (open) nb_buf_puts(&b, "S\n");
             S_num(&b, it->width);
@@ -585,6 +663,7 @@ static int S_paint_rules(HPDF_Page page, double H, const NbPage *p)
         open = 1;
     }
     if (open) nb_buf_puts(&b, "S\n");
+    S_mc_end(tags, &b);
     int ok = S_page_write(page, &b);
     nb_buf_free(&b);
     return ok;
@@ -644,14 +723,161 @@ static void S_collect(const NbDoc *doc, S_Face *faces)
         }
 }
 
-/* One document's pages, and its outline. */
-static int S_paint_doc(NbPdfPainter *p, const NbDoc *doc, S_Face *faces)
+/* A text string (UTF-16BE with its byte order mark, written in hex) as a PDF object. */
+static HPDF_Binary S_text_obj(HPDF_Doc pdf, const char *s)
+{
+    NbBuf b = {0};
+    const char *end = s + strlen(s);
+    nb_buf_add(&b, "\xFE\xFF", 2);
+    while (s < end) {
+        uint32_t cp = nb_utf8_next(&s, end);
+        uint32_t u[2] = {cp, 0};
+        if (cp > 0xFFFF) u[0] = 0xD800 + ((cp - 0x10000) >> 10), u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+        for (int k = 0; k < 2 && u[k]; k++) {
+            char two[2] = {(char)(u[k] >> 8), (char)(u[k] & 0xFF)};
+            nb_buf_add(&b, two, 2);
+        }
+    }
+    HPDF_Binary o = HPDF_Binary_New(S_mmgr(pdf), (HPDF_BYTE *)b.s, (HPDF_UINT)b.len);
+    nb_buf_free(&b);
+    return o;
+}
+
+/* A table cell's attributes (/O /Table: its scope and spans), or NULL when it has none. */
+static HPDF_Dict S_cell_attrs(HPDF_Doc pdf, const NbElem *e, HPDF_STATUS *st)
+{
+    if (e->scope == NB_SCOPE_NONE && e->rowspan <= 1 && e->colspan <= 1) return NULL;
+    HPDF_Dict a = HPDF_Dict_New(S_mmgr(pdf));
+    if (!a) return *st |= HPDF_FAILD_TO_ALLOC_MEM, NULL;
+    *st |= HPDF_Dict_AddName(a, "O", "Table");
+    if (e->scope != NB_SCOPE_NONE)
+        *st |= HPDF_Dict_AddName(a, "Scope", e->scope == NB_SCOPE_ROW ? "Row" : "Column");
+    if (e->rowspan > 1) *st |= HPDF_Dict_AddNumber(a, "RowSpan", e->rowspan);
+    if (e->colspan > 1) *st |= HPDF_Dict_AddNumber(a, "ColSpan", e->colspan);
+    return a;
+}
+
+/* The structure tree of a tagged document: an element for each of doc->elems, its kids its
+ * child elements, then its marked-content sequences (an MCID on its /Pg, or a reference
+ * to one on another page); the ParentTree, from each page's /StructParents to the element
+ * of each MCID; the catalog's /MarkInfo, /Lang and /StructTreeRoot. */
+static int S_struct_tree(HPDF_Doc pdf, const NbDoc *doc, HPDF_Page *pages, const S_Tags *t)
+{
+    HPDF_MMgr mm = S_mmgr(pdf);
+    size_t n = doc->nelems;
+    HPDF_STATUS st = HPDF_OK;
+    HPDF_Dict *el = nb_xcalloc(n, sizeof *el);
+    HPDF_Array *kids = nb_xcalloc(n, sizeof *kids);
+    size_t *first = nb_xcalloc(n + 1, sizeof *first); /* per element: its first S_Mcr, by order */
+    size_t *order = nb_xmalloc((t->n ? t->n : 1) * sizeof *order);
+    for (size_t i = 0; i < t->n; i++) first[t->mcrs[i].elem + 1]++;
+    for (size_t e = 0; e < n; e++) first[e + 1] += first[e];
+    size_t *fill = nb_xmalloc((n + 1) * sizeof *fill);
+    memcpy(fill, first, (n + 1) * sizeof *fill);
+    for (size_t i = 0; i < t->n; i++) order[fill[t->mcrs[i].elem]++] = i;
+    free(fill);
+    HPDF_Dict root = S_dict(pdf, "StructTreeRoot");
+    for (size_t e = 0; e < n && root; e++) {
+        if (!(el[e] = S_dict(pdf, NULL)) || !(kids[e] = HPDF_Array_New(mm))) { /* /Type implied */
+            st |= HPDF_FAILD_TO_ALLOC_MEM;
+            break;
+        }
+        const NbElem *x = &doc->elems[e];
+        st |= HPDF_Dict_AddName(el[e], "S", x->role);
+        st |= HPDF_Dict_Add(el[e], "P", x->parent >= 0 ? el[x->parent] : root);
+        if (x->parent >= 0) st |= HPDF_Array_Add(kids[x->parent], el[e]);
+        HPDF_Dict a = S_cell_attrs(pdf, x, &st);
+        if (a) st |= HPDF_Dict_Add(el[e], "A", a);
+        if (x->alt) st |= HPDF_Dict_Add(el[e], "Alt", S_text_obj(pdf, x->alt));
+    }
+    for (size_t e = 0; st == HPDF_OK && root && e < n; e++) {
+        if (first[e] < first[e + 1]) {
+            size_t pg = t->mcrs[order[first[e]]].page;
+            st |= HPDF_Dict_Add(el[e], "Pg", pages[pg]);
+            for (size_t k = first[e]; k < first[e + 1]; k++) {
+                const S_Mcr *m = &t->mcrs[order[k]];
+                if (m->page == pg) {
+                    st |= HPDF_Array_AddNumber(kids[e], m->mcid);
+                    continue;
+                }
+                HPDF_Dict mcr = HPDF_Dict_New(mm);
+                if (!mcr) {
+                    st |= HPDF_FAILD_TO_ALLOC_MEM;
+                    break;
+                }
+                st |= HPDF_Dict_AddName(mcr, "Type", "MCR");
+                st |= HPDF_Dict_Add(mcr, "Pg", pages[m->page]);
+                st |= HPDF_Dict_AddNumber(mcr, "MCID", m->mcid);
+                st |= HPDF_Array_Add(kids[e], mcr);
+            }
+        }
+        st |= HPDF_Dict_Add(el[e], "K", kids[e]);
+    }
+    /* the ParentTree: page i's MCIDs, in order, to their elements */
+    HPDF_Dict ptree = HPDF_Dict_New(mm), rolemap = HPDF_Dict_New(mm), mark = HPDF_Dict_New(mm);
+    HPDF_Array nums = HPDF_Array_New(mm);
+    if (!root || !ptree || !rolemap || !mark || !nums) st |= HPDF_FAILD_TO_ALLOC_MEM;
+    for (size_t pg = 0, i = 0; st == HPDF_OK && pg < doc->npages; pg++) {
+        HPDF_Array arr = HPDF_Array_New(mm);
+        if (!arr) {
+            st |= HPDF_FAILD_TO_ALLOC_MEM;
+            break;
+        }
+        for (; i < t->n && t->mcrs[i].page == pg; i++) st |= HPDF_Array_Add(arr, el[t->mcrs[i].elem]);
+        st |= HPDF_Array_AddNumber(nums, (HPDF_INT32)pg);
+        st |= HPDF_Array_Add(nums, arr);
+        st |= HPDF_Dict_AddNumber(pages[pg], "StructParents", (HPDF_INT32)pg);
+        st |= HPDF_Dict_AddName(pages[pg], "Tabs", "S");
+    }
+    if (st == HPDF_OK) {
+        st |= HPDF_Dict_Add(ptree, "Nums", nums);
+        st |= HPDF_Dict_Add(root, "K", el[0]);
+        st |= HPDF_Dict_Add(root, "ParentTree", ptree);
+        st |= HPDF_Dict_AddNumber(root, "ParentTreeNextKey", (HPDF_INT32)doc->npages);
+        /* Title is PDF 2.0's: read as a paragraph by 1.7 readers, so that the six sections
+         * are the document's H1 */
+        st |= HPDF_Dict_AddName(rolemap, "Title", "P");
+        st |= HPDF_Dict_Add(root, "RoleMap", rolemap);
+        st |= HPDF_Dict_Add(mark, "Marked", HPDF_Boolean_New(mm, HPDF_TRUE));
+        HPDF_Dict cat = S_catalog(pdf);
+        st |= HPDF_Dict_Add(cat, "MarkInfo", mark);
+        st |= HPDF_Dict_Add(cat, "Lang", HPDF_String_New(mm, "zh-CN", NULL));
+        st |= HPDF_Dict_Add(cat, "StructTreeRoot", root);
+    }
+    free(el);
+    free(kids);
+    free(first);
+    free(order);
+    return st == HPDF_OK;
+}
+
+/* Where a signature's field goes: over the seal, else over the last line of text. */
+static void S_find_spot(const NbDoc *doc, HPDF_Page *pages, NbPdfSpot *spot)
+{
+    *spot = (NbPdfSpot){0, {0, 0, 0, 0}};
+    for (size_t pg = doc->npages; pg-- > 0 && !spot->page;)
+        for (size_t i = doc->pages[pg].n; i-- > 0;) {
+            const NbItem *it = &doc->pages[pg].items[i];
+            if (it->kind == NB_IT_IMAGE) {
+                *spot = (NbPdfSpot){S_obj_num(pages[pg]), {it->x, doc->h - it->y1, it->x1, doc->h - it->y}};
+                break;
+            }
+            if (it->kind == NB_IT_TEXT && it->elem && !spot->page) /* the date, if no seal */
+                *spot = (NbPdfSpot){S_obj_num(pages[pg]),
+                                    {it->x, doc->h - it->y - it->size * 0.2, doc->ta_x1,
+                                     doc->h - it->y + it->size * 0.9}};
+        }
+}
+
+/* One document's pages, and its outline; tagged when `tagged` (and it has a structure). */
+static int S_paint_doc(NbPdfPainter *p, const NbDoc *doc, S_Face *faces, int tagged)
 {
     HPDF_Doc pdf = p->pdf;
     int ok = 1;
     S_Img *imgs = NULL;
     size_t nimgs = 0;
     HPDF_ExtGState ink = NULL;
+    S_Tags tags = {tagged && doc->nelems ? doc : NULL, NULL, 0, 0, 0, 0, -1};
     HPDF_Page *pages = nb_xcalloc(doc->npages ? doc->npages : 1, sizeof *pages);
     for (size_t i = 0; ok && i < doc->npages; i++) {
         pages[i] = HPDF_AddPage(pdf);
@@ -661,11 +887,15 @@ static int S_paint_doc(NbPdfPainter *p, const NbDoc *doc, S_Face *faces)
         }
         HPDF_Page_SetWidth(pages[i], (HPDF_REAL)doc->w);
         HPDF_Page_SetHeight(pages[i], (HPDF_REAL)doc->h);
-        ok = S_paint_rules(pages[i], doc->h, &doc->pages[i]) &&
-             S_paint_text(pages[i], doc->h, &doc->pages[i], faces) &&
-             S_paint_images(pdf, pages[i], doc->h, &doc->pages[i], &imgs, &nimgs, &ink);
+        tags.page = i, tags.next_mcid = 0;
+        ok = S_paint_rules(pages[i], doc->h, &doc->pages[i], &tags) &&
+             S_paint_text(pages[i], doc->h, &doc->pages[i], faces, &tags) &&
+             S_paint_images(pdf, pages[i], doc->h, &doc->pages[i], &imgs, &nimgs, &ink, &tags);
     }
     if (ok && !p->err.error && doc->npages) S_outline(pdf, doc, pages, NULL);
+    if (ok && !p->err.error && tags.doc) ok = S_struct_tree(pdf, doc, pages, &tags);
+    if (ok) S_find_spot(doc, pages, &p->spot);
+    free(tags.mcrs);
     free(pages);
     free(imgs);
     HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, doc->title);
@@ -673,6 +903,126 @@ static int S_paint_doc(NbPdfPainter *p, const NbDoc *doc, S_Face *faces)
     HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "nianbao");
     HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE);
     return ok;
+}
+
+/* ------------------------------------------------------------------ PDF/A-2b
+ * What ISO 19005-2 asks beyond what every PDF here already is (fonts embedded, subset,
+ * mapped to Unicode; no encryption, LZW, JavaScript or attachments; transparency only with
+ * an output intent): XMP metadata matching the document information, an sRGB output
+ * intent (Debian's profile, compiled in: build/srgb_icc.c), a file identifier. */
+
+extern const unsigned char nb_srgb_icc[];
+extern const size_t nb_srgb_icc_len;
+
+#define S_ID_HEX 32 /* the identifier: 16 bytes, written as 32 hex digits */
+
+/* Text for XML: & < > " escaped. */
+static void S_xml(NbBuf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&': nb_buf_puts(b, "&amp;"); break;
+        case '<': nb_buf_puts(b, "&lt;"); break;
+        case '>': nb_buf_puts(b, "&gt;"); break;
+        case '"': nb_buf_puts(b, "&quot;"); break;
+        default: nb_buf_add(b, s, 1);
+        }
+    }
+}
+
+/* The XMP packet: the PDF/A identification and the document information's entries. */
+static void S_xmp(NbBuf *b, const char *title, const char *author, const char *creator,
+                  const char *producer)
+{
+    nb_buf_puts(b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                   "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                   "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                   "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+                   "<pdfaid:part>2</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n"
+                   "</rdf:Description>\n"
+                   "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+                   "<dc:format>application/pdf</dc:format>\n");
+    if (title) {
+        nb_buf_puts(b, "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+        S_xml(b, title);
+        nb_buf_puts(b, "</rdf:li></rdf:Alt></dc:title>\n");
+    }
+    if (author) {
+        nb_buf_puts(b, "<dc:creator><rdf:Seq><rdf:li>");
+        S_xml(b, author);
+        nb_buf_puts(b, "</rdf:li></rdf:Seq></dc:creator>\n");
+    }
+    nb_buf_puts(b, "<dc:language><rdf:Bag><rdf:li>zh-CN</rdf:li></rdf:Bag></dc:language>\n"
+                   "</rdf:Description>\n"
+                   "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n"
+                   "<xmp:CreatorTool>");
+    S_xml(b, creator);
+    nb_buf_puts(b, "</xmp:CreatorTool>\n</rdf:Description>\n"
+                   "<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+                   "<pdf:Producer>");
+    S_xml(b, producer);
+    nb_buf_puts(b, "</pdf:Producer>\n</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
+                   "<?xpacket end=\"w\"?>");
+}
+
+/* The catalog's /Metadata and /OutputIntents, and a stand-in /ID in the trailer (S_file_id
+ * gives it its value once the file is written). */
+static int S_pdfa(HPDF_Doc pdf, const NbDoc *doc)
+{
+    HPDF_MMgr mm = S_mmgr(pdf);
+    HPDF_STATUS st = HPDF_OK;
+    const char *producer = HPDF_GetInfoAttr(pdf, HPDF_INFO_PRODUCER);
+    NbBuf x = {0};
+    S_xmp(&x, doc->title, doc->author, "nianbao", producer ? producer : "");
+    HPDF_Dict meta = S_stream_obj(pdf, x.s, x.len, 0, NULL, &st); /* unfiltered, as XMP asks */
+    nb_buf_free(&x);
+    HPDF_Dict icc = S_stream_obj(pdf, nb_srgb_icc, nb_srgb_icc_len, 1, NULL, &st);
+    HPDF_Dict intent = HPDF_Dict_New(mm);
+    HPDF_Array intents = HPDF_Array_New(mm), id = HPDF_Array_New(mm);
+    if (!meta || !icc || !intent || !intents || !id) return 0;
+    st |= HPDF_Dict_AddName(meta, "Type", "Metadata");
+    st |= HPDF_Dict_AddName(meta, "Subtype", "XML");
+    st |= HPDF_Dict_AddNumber(icc, "N", 3);
+    st |= HPDF_Dict_AddName(intent, "Type", "OutputIntent");
+    st |= HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
+    st |= HPDF_Dict_Add(intent, "OutputConditionIdentifier", HPDF_String_New(mm, "sRGB IEC61966-2.1", NULL));
+    st |= HPDF_Dict_Add(intent, "Info", HPDF_String_New(mm, "sRGB IEC61966-2.1", NULL));
+    st |= HPDF_Dict_Add(intent, "DestOutputProfile", icc);
+    st |= HPDF_Array_Add(intents, intent);
+    HPDF_Dict cat = S_catalog(pdf);
+    st |= HPDF_Dict_Add(cat, "Metadata", meta);
+    st |= HPDF_Dict_Add(cat, "OutputIntents", intents);
+    static const HPDF_BYTE zero[S_ID_HEX / 2];
+    for (int i = 0; i < 2; i++) st |= HPDF_Array_Add(id, HPDF_Binary_New(mm, (HPDF_BYTE *)zero, sizeof zero));
+    st |= HPDF_Dict_Add(S_trailer(pdf), "ID", id);
+    return st == HPDF_OK;
+}
+
+/* The file identifier (both halves of /ID): the first 16 bytes of the SHA-256 of the file
+ * as written with a stand-in of zeros, so that the same inputs give the same file. */
+static int S_file_id(char *pdf, size_t len)
+{
+    size_t tail = len < 512 ? len : 512;
+    char *at = NULL, *hex[2];
+    for (char *p = pdf + len - tail; p + 3 < pdf + len; p++)
+        if (memcmp(p, "/ID", 3) == 0) at = p;
+    if (!at) return 0;
+    for (int i = 0; i < 2; i++) {
+        hex[i] = memchr(at, '<', (size_t)(pdf + len - at));
+        if (!hex[i] || (size_t)(pdf + len - hex[i]) < S_ID_HEX + 2) return 0;
+        hex[i]++;
+        for (int k = 0; k < S_ID_HEX; k++)
+            if (hex[i][k] != '0') return 0;
+        at = hex[i] + S_ID_HEX;
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    if (!EVP_Digest(pdf, len, md, &mdlen, EVP_sha256(), NULL) || mdlen < S_ID_HEX / 2) return 0;
+    static const char digits[] = "0123456789ABCDEF";
+    for (int i = 0; i < 2; i++)
+        for (int k = 0; k < S_ID_HEX / 2; k++)
+            hex[i][2 * k] = digits[md[k] >> 4], hex[i][2 * k + 1] = digits[md[k] & 15];
+    return 1;
 }
 
 /* The finished document's bytes, allocated into *out. */
@@ -733,8 +1083,13 @@ int nb_pdf_paint(NbPdfPainter *p, const NbDoc *doc, char **out, size_t *len, NbD
     size_t nfaces = nb_fonts_count(doc->fonts);
     S_Face *faces = nb_xcalloc(nfaces ? nfaces : 1, sizeof *faces);
     S_collect(doc, faces);
-    int ok = S_embed_all(p, doc->fonts, faces, nfaces, diag) && S_paint_doc(p, doc, faces) &&
-             !p->err.error && S_save(p->pdf, out, len);
+    int ok = S_embed_all(p, doc->fonts, faces, nfaces, diag) && S_paint_doc(p, doc, faces, 1) &&
+             !p->err.error && (!p->pdfa || S_pdfa(p->pdf, doc)) && S_save(p->pdf, out, len);
+    if (ok && p->pdfa && !S_file_id(*out, *len)) {
+        free(*out);
+        *out = NULL;
+        ok = 0;
+    }
     S_faces_free(faces, nfaces);
     return ok && !p->err.error ? 1 : S_failed(p, diag, errors);
 }
@@ -869,7 +1224,7 @@ int nb_pdf_combined_add(NbPdfCombined *c, const NbDoc *doc, NbDiag *diag)
     }
     char *pdf = NULL, *err = NULL;
     size_t len = 0;
-    int ok = S_paint_doc(c->p, doc, c->faces) && !c->p->err.error && S_save(c->p->pdf, &pdf, &len);
+    int ok = S_paint_doc(c->p, doc, c->faces, 0) && !c->p->err.error && S_save(c->p->pdf, &pdf, &len);
     if (!ok) {
         free(subs);
         return S_failed(c->p, diag, errors);

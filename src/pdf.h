@@ -12,7 +12,21 @@ typedef struct NbPdfPainter NbPdfPainter;
 NbPdfPainter *nb_pdf_painter_new(void);
 void nb_pdf_painter_free(NbPdfPainter *p);
 
-/* Paint a document into a PDF; on success out and len hold it (caller frees). */
+/* PDF/A-2b (ISO 19005-2, level B): XMP metadata matching the document information, an
+ * sRGB output intent, a file identifier. Off until turned on. */
+void nb_pdf_painter_pdfa(NbPdfPainter *p, int on);
+
+/* Where a signature's field may lie in the last PDF painted: a page's object number and a
+ * rectangle on it in PDF units (over the seal, else over the signature's last line); page
+ * 0 when there is none. */
+typedef struct {
+    unsigned page;
+    double rect[4];
+} NbPdfSpot;
+const NbPdfSpot *nb_pdf_painter_spot(const NbPdfPainter *p);
+
+/* Paint a document into a PDF; on success out and len hold it (caller frees). Tagged: a
+ * structure tree from doc->elems, every item in a marked-content sequence. */
 int nb_pdf_paint(NbPdfPainter *p, const NbDoc *doc, char **out, size_t *len, NbDiag *diag);
 
 /* One PDF of many documents (of one NbFonts), written to out as it is made, in two passes

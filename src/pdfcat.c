@@ -331,6 +331,72 @@ static int S_object_at(const S_In *in, unsigned long num, const char **s, const 
     return 1;
 }
 
+/* ------------------------------------------------------------------ reading one PDF */
+
+struct NbPdfIn {
+    S_In in;
+    const char *trailer;  /* the trailer dictionary's text, to the end */
+    size_t startxref;
+};
+
+NbPdfIn *nb_pdfin_open(const char *pdf, size_t len, char **err)
+{
+    NbPdfIn *r = nb_xcalloc(1, sizeof *r);
+    r->in = (S_In){pdf, pdf + len, NULL, 0};
+    if (len < 16 || memcmp(pdf, "%PDF-1.", 7) != 0) nb_fail(err, "not a PDF");
+    else if (S_read_xref(&r->in, &r->trailer, err)) {
+        while (r->trailer < r->in.end && S_space(*r->trailer)) r->trailer++;
+        const char *sx = r->trailer;
+        while (sx + 9 <= r->in.end && memcmp(sx, "startxref", 9) != 0) sx++;
+        const char *p = sx + 9;
+        int bad = 0;
+        r->startxref = sx + 9 <= r->in.end ? S_int(S_next(&p, r->in.end, &bad)) : 0;
+        return r;
+    }
+    nb_pdfin_free(r);
+    return NULL;
+}
+
+void nb_pdfin_free(NbPdfIn *r)
+{
+    if (!r) return;
+    free(r->in.at);
+    free(r);
+}
+
+int nb_pdfin_trailer_get(const NbPdfIn *r, const char *key, const char **v, const char **ve)
+{
+    return S_dict_get(r->trailer, r->in.end, key, v, ve);
+}
+
+unsigned long nb_pdfin_trailer_ref(const NbPdfIn *r, const char *key)
+{
+    unsigned long num = 0;
+    int ref = 0;
+    return S_dict_num(r->trailer, r->in.end, key, &num, &ref) ? num : 0;
+}
+
+size_t nb_pdfin_startxref(const NbPdfIn *r)
+{
+    return r->startxref;
+}
+
+int nb_pdfin_dict(const NbPdfIn *r, unsigned long num, const char **s, const char **e, char **err)
+{
+    const char *data;
+    size_t dlen;
+    if (!S_object(&r->in, num, s, e, &data, &dlen, err)) return 0;
+    if (data || *e - *s < 4 || memcmp(*s, "<<", 2) != 0 || memcmp(*e - 2, ">>", 2) != 0)
+        return nb_fail(err, "object %lu is not a dictionary", num);
+    return 1;
+}
+
+int nb_pdfin_has(const char *s, const char *e, const char *key)
+{
+    const char *v, *ve;
+    return S_dict_get(s, e, key, &v, &ve);
+}
+
 /* Copy a value, each reference renumbered by the map; 0 when one leads nowhere. */
 static int S_copy_value(NbCat *c, const char *s, const char *e, NbBuf *b, char **err)
 {

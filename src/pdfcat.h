@@ -51,4 +51,19 @@ char nb_cat_version(const NbCat *c);
 /* The cross-reference table and trailer; 0 with *err set when it cannot be written. */
 int nb_cat_finish(NbCat *c, unsigned root, unsigned info, const char **err);
 
+/* Reading one PDF of a classic cross-reference table (as libharu writes it), to update it:
+ * its trailer's entries and its dictionaries' text. */
+typedef struct NbPdfIn NbPdfIn;
+NbPdfIn *nb_pdfin_open(const char *pdf, size_t len, char **err); /* NULL with *err */
+void nb_pdfin_free(NbPdfIn *r);
+/* The trailer's value of key: [*v, *ve) (1), or 0 when it has none. */
+int nb_pdfin_trailer_get(const NbPdfIn *r, const char *key, const char **v, const char **ve);
+/* The object number the trailer's key refers to, 0 when it does not. */
+unsigned long nb_pdfin_trailer_ref(const NbPdfIn *r, const char *key);
+size_t nb_pdfin_startxref(const NbPdfIn *r);
+/* Object num, a dictionary (not a stream): its text [*s, *e), from << to >>. */
+int nb_pdfin_dict(const NbPdfIn *r, unsigned long num, const char **s, const char **e, char **err);
+/* Does the dictionary text [s, e) have key at its top level? */
+int nb_pdfin_has(const char *s, const char *e, const char *key);
+
 #endif

@@ -19,7 +19,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     S_root = S_fuzz_root(*argc > 0 ? (*argv)[0] : NULL);
     static NbJobOpts o;
-    o = (NbJobOpts){S_root, NULL, NULL, NULL, NULL, 0, NULL, 0};
+    o = (NbJobOpts){S_root, NULL, NULL, NULL, NULL, 0, NULL, 0, 1, NULL};
     S_worker = nb_worker_new(&o);
     S_out = nb_xasprintf("%s/nb-fuzz-pipeline-%ld.pdf", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
                          (long)getpid());
