@@ -18,9 +18,9 @@
  * API does not reach: the document's memory manager and cross-reference table
  * (HPDF_Doc_Rec.mmgr, .xref), a stream dictionary's stream, filter and write hook
  * (HPDF_Dict_Rec.stream, .filter, .write_fn) and a page's content stream
- * (HPDF_PageAttr_Rec.stream), an object's number (HPDF_Obj_Header.obj_id), the catalog and
- * the trailer (HPDF_Doc_Rec.catalog, .trailer). Every such use is in the seven functions of
- * this section.
+ * (HPDF_PageAttr_Rec.stream), an object's number (HPDF_Obj_Header.obj_id), the catalog, the
+ * trailer and the header's version (HPDF_Doc_Rec.catalog, .trailer, .pdf_version). Every such
+ * use is in the eight functions of this section.
  * They read the same in libharu 2.3.0 (Debian 12) and 2.4.0-2.4.6 (compared in their
  * sources; pdf.c was built and the suite passed against 2.4.6); 2.4.1 has no version
  * macro. A later version must be compared again before the bound is raised. */
@@ -73,6 +73,12 @@ static HPDF_Dict S_catalog(HPDF_Doc pdf)
 static HPDF_Dict S_trailer(HPDF_Doc pdf)
 {
     return pdf->trailer;
+}
+
+/* The header's version: 1.7 (ISO 32000-1) for what tagging and PDF/A-2 use (/Tabs is 1.5). */
+static void S_version_17(HPDF_Doc pdf)
+{
+    pdf->pdf_version = HPDF_VER_17;
 }
 
 /* Append content to a page's content stream. */
@@ -1084,7 +1090,9 @@ int nb_pdf_paint(NbPdfPainter *p, const NbDoc *doc, char **out, size_t *len, NbD
     S_Face *faces = nb_xcalloc(nfaces ? nfaces : 1, sizeof *faces);
     S_collect(doc, faces);
     int ok = S_embed_all(p, doc->fonts, faces, nfaces, diag) && S_paint_doc(p, doc, faces, 1) &&
-             !p->err.error && (!p->pdfa || S_pdfa(p->pdf, doc)) && S_save(p->pdf, out, len);
+             !p->err.error && (!p->pdfa || S_pdfa(p->pdf, doc));
+    if (ok) S_version_17(p->pdf);
+    ok = ok && S_save(p->pdf, out, len);
     if (ok && p->pdfa && !S_file_id(*out, *len)) {
         free(*out);
         *out = NULL;
