@@ -52,6 +52,7 @@ static char *S_password(const NbSignOpts *o, NbDiag *diag, int *status)
         return NULL;
     }
     text[strcspn(text, "\r\n")] = 0;
+    if (!memcmp(text, "\xEF\xBB\xBF", 3)) memmove(text, text + 3, strlen(text + 3) + 1); /* Notepad's BOM */
     return text;
 }
 

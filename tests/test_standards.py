@@ -1014,6 +1014,8 @@ def certs():
         f.write('测试密码124\n')
     with open(os.path.join(d, 'pw-two-lines.txt'), 'w', encoding='utf-8') as f:
         f.write(PASSWORD + '\nthis second line is not part of the password\n')
+    with open(os.path.join(d, 'pw-notepad.txt'), 'w', encoding='utf-8-sig', newline='\r\n') as f:
+        f.write(PASSWORD + '\n')   # as Windows Notepad saves it: a BOM and CRLF
     open(os.path.join(d, 'done'), 'w').close()
     return certs_in(d)
 
@@ -2207,6 +2209,11 @@ class Signature(unittest.TestCase):
 
     def test_password_file_first_line_only(self):
         pdf = signed_pdf(CHANHE, pwfile=os.path.join(certs().dir, 'pw-two-lines.txt'))
+        self.assert_valid(pdf)
+
+    def test_password_file_saved_by_notepad(self):
+        """A byte order mark and CRLF are not part of the password."""
+        pdf = signed_pdf(CHANHE, pwfile=os.path.join(certs().dir, 'pw-notepad.txt'))
         self.assert_valid(pdf)
 
     def test_ecdsa_p256(self):
