@@ -3,7 +3,7 @@ PREFIX  ?= /usr/local
 DATADIR ?= $(PREFIX)/share/nianbao
 CC      ?= cc
 # Debian's libhpdf-dev ships no pkg-config file: it is linked by name.
-PKGS     = yaml-0.1 fontconfig freetype2 zlib libpng harfbuzz-subset xlsxwriter libzip expat libcrypto
+PKGS     = yaml-0.1 fontconfig freetype2 zlib libpng harfbuzz-subset xlsxwriter libzip expat libcrypto libdeflate
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := -lhpdf $(shell pkg-config --libs $(PKGS))
 CFLAGS  ?= -O2 -g

@@ -11,7 +11,7 @@ fonts-noto-cjk fonts-arphic-gbsn00lp fonts-arphic-uming fonts-arphic-ukai fonts-
 fonts-lxgw-wenkai fonts-babelstone-han libfreetype-dev python3-fonttools clang strace \
 libreoffice-calc-nogui locales gettext \
 libxlsxwriter-dev libzip-dev libexpat1-dev python3-openpyxl \
-libssl-dev libgs-common python3-pikepdf libnss3-tools"
+libssl-dev libgs-common python3-pikepdf libnss3-tools libdeflate-dev"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo

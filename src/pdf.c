@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libdeflate.h>
 #include <openssl/evp.h>
-#include <zlib.h>
 
 #include "cff.h"
 #include "pdfcat.h"
@@ -18,9 +18,9 @@
  * API does not reach: the document's memory manager and cross-reference table
  * (HPDF_Doc_Rec.mmgr, .xref), a stream dictionary's stream, filter and write hook
  * (HPDF_Dict_Rec.stream, .filter, .write_fn) and a page's content stream
- * (HPDF_PageAttr_Rec.stream), an object's number (HPDF_Obj_Header.obj_id), the catalog, the
+ * (HPDF_PageAttr_Rec.stream, .contents), an object's number (HPDF_Obj_Header.obj_id), the catalog, the
  * trailer and the header's version (HPDF_Doc_Rec.catalog, .trailer, .pdf_version). Every such
- * use is in the eight functions of this section.
+ * use is in the eleven functions of this section.
  * They read the same in libharu 2.3.0 (Debian 12) and 2.4.0-2.4.6 (compared in their
  * sources; pdf.c was built and the suite passed against 2.4.6); 2.4.1 has no version
  * macro. A later version must be compared again before the bound is raised. */
@@ -81,6 +81,40 @@ static void S_version_17(HPDF_Doc pdf)
     pdf->pdf_version = HPDF_VER_17;
 }
 
+/* A page's content stream, as a stream dictionary. */
+static HPDF_Dict S_page_contents(HPDF_Page page)
+{
+    return ((HPDF_PageAttr)page->attr)->contents;
+}
+
+/* Take the data a stream dictionary holds (not yet filtered: libharu filters as it saves),
+ * leaving it empty and unfiltered, into *raw. */
+static int S_stream_take(HPDF_Dict d, NbBuf *raw)
+{
+    HPDF_Stream s = d->stream;
+    HPDF_UINT n = HPDF_Stream_Size(s);
+    raw->len = 0;
+    if (n) {
+        raw->s = nb_xrealloc(raw->s, n + 1), raw->cap = n + 1;
+        HPDF_UINT got = n;
+        if (HPDF_Stream_Seek(s, 0, HPDF_SEEK_SET) != HPDF_OK ||
+            HPDF_Stream_Read(s, (HPDF_BYTE *)raw->s, &got) != HPDF_OK || got != n)
+            return 0;
+        raw->len = n;
+    }
+    HPDF_MemStream_FreeData(s);
+    d->filter = HPDF_STREAM_FILTER_NONE;
+    return 1;
+}
+
+/* Put already filtered data into an emptied stream dictionary, `hook` writing the entries
+ * that say so. */
+static int S_stream_put(HPDF_Dict d, const void *data, size_t len, HPDF_Dict_OnWriteFunc hook)
+{
+    d->write_fn = hook;
+    return HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len) == HPDF_OK;
+}
+
 /* Append content to a page's content stream. */
 static int S_page_write(HPDF_Page page, const NbBuf *b)
 {
@@ -99,11 +133,27 @@ static int S_page_write(HPDF_Page page, const NbBuf *b)
  * point and a CIDToGIDMap; CFF outlines (cff.c, HarfBuzz) as a CIDFontType0 whose codes
  * are the CIDs of the subset's own charset. */
 
-/* zlib level for the font files: 3 is four times faster than the default 6 and costs
- * about 3 % in bytes (measured on the seed report: 146,892 → 151,990). */
-#ifndef S_FONT_LEVEL
-#define S_FONT_LEVEL 3
+/* libdeflate's level for the streams we compress (font programs, CMaps, content): see
+ * bench/ and the note of issue 15 for what each level costs. */
+#ifndef S_DEFLATE_LEVEL
+#define S_DEFLATE_LEVEL 6
 #endif
+
+/* A face's font program as embedded, kept for the next document that draws the same
+ * glyphs (the table face over the official labels, the headings'): subsetting and
+ * compressing it again would give the same bytes. */
+typedef struct {
+    uint16_t *gids;   /* the glyphs drawn, sorted, each once */
+    uint16_t *vals;   /* per glyph: its number in the subset (TrueType) or its CID (CFF) */
+    size_t n;
+    unsigned char *z; /* the program, deflated */
+    size_t zlen, len;
+    uint16_t *old_gids; /* TrueType: the subset's glyphs (for its tag) */
+    size_t nold;
+    unsigned long used; /* when last asked for (0: the slot is free) */
+} S_Program;
+
+#define S_PROGRAMS 4 /* per face */
 
 typedef struct {
     HPDF_STATUS error, detail;
@@ -119,6 +169,7 @@ typedef struct {
     const unsigned char *data;
     NbSfnt *sfnt;
     NbCff *cff;      /* CFF outlines: prepared for HarfBuzz on first use */
+    S_Program progs[S_PROGRAMS];
 } S_Sfnt;
 
 struct NbPdfPainter {
@@ -128,6 +179,8 @@ struct NbPdfPainter {
     size_t nsfnts;
     int pdfa;      /* write PDF/A-2b */
     NbPdfSpot spot; /* of the last document painted */
+    struct libdeflate_compressor *deflate;
+    unsigned long tick; /* counts the font programs asked for */
 };
 
 NbPdfPainter *nb_pdf_painter_new(void)
@@ -149,8 +202,15 @@ void nb_pdf_painter_free(NbPdfPainter *p)
 {
     if (!p) return;
     if (p->pdf) HPDF_Free(p->pdf);
-    for (size_t i = 0; i < p->nsfnts; i++) nb_sfnt_close(p->sfnts[i].sfnt), nb_cff_close(p->sfnts[i].cff);
+    for (size_t i = 0; i < p->nsfnts; i++) {
+        nb_sfnt_close(p->sfnts[i].sfnt), nb_cff_close(p->sfnts[i].cff);
+        for (int k = 0; k < S_PROGRAMS; k++) {
+            S_Program *g = &p->sfnts[i].progs[k];
+            free(g->gids), free(g->vals), free(g->z), free(g->old_gids);
+        }
+    }
     free(p->sfnts);
+    if (p->deflate) libdeflate_free_compressor(p->deflate);
     free(p);
 }
 
@@ -168,7 +228,9 @@ static S_Sfnt *S_sfnt(NbPdfPainter *p, const NbFaceInfo *fi, NbDiag *diag)
         return NULL;
     }
     p->sfnts = nb_xrealloc(p->sfnts, (p->nsfnts + 1) * sizeof *p->sfnts);
-    p->sfnts[p->nsfnts] = (S_Sfnt){fi->data + fi->sfnt_offset, s, NULL};
+    memset(&p->sfnts[p->nsfnts], 0, sizeof *p->sfnts);
+    p->sfnts[p->nsfnts].data = fi->data + fi->sfnt_offset;
+    p->sfnts[p->nsfnts].sfnt = s;
     return &p->sfnts[p->nsfnts++];
 }
 
@@ -229,13 +291,6 @@ static size_t *S_by_code(const S_Face *f, size_t *n)
     return ks;
 }
 
-static HPDF_STATUS S_stream(HPDF_Doc pdf, HPDF_Dict *out, const void *data, size_t len)
-{
-    HPDF_STATUS st = HPDF_OK;
-    *out = S_stream_obj(pdf, data, len, 1, NULL, &st);
-    return st;
-}
-
 /* libharu drops a /Filter key from a stream it does not compress itself: the entry is
  * written by the dictionary's write hook instead. */
 static HPDF_STATUS S_write_flate(HPDF_Dict d, HPDF_Stream s)
@@ -244,20 +299,43 @@ static HPDF_STATUS S_write_flate(HPDF_Dict d, HPDF_Stream s)
     return HPDF_Stream_WriteStr(s, "/Filter /FlateDecode\012");
 }
 
-/* A stream we compress ourselves, at the level given: libharu deflates at zlib's default
- * level, which made the font file most of a report's time. */
-static HPDF_STATUS S_stream_z(HPDF_Doc pdf, HPDF_Dict *out, const void *data, size_t len, int level)
+/* data deflated in the zlib format by libdeflate (allocated into *z); 0 when out of memory. */
+static int S_deflate(NbPdfPainter *p, const void *data, size_t len, unsigned char **z, size_t *zlen)
 {
-    uLongf zlen = compressBound((uLong)len);
-    Bytef *z = nb_xmalloc(zlen);
-    if (compress2(z, &zlen, data, (uLong)len, level) != Z_OK) {
-        free(z);
-        return HPDF_FAILD_TO_ALLOC_MEM;
-    }
+    if (!p->deflate && !(p->deflate = libdeflate_alloc_compressor(S_DEFLATE_LEVEL))) return 0;
+    size_t cap = libdeflate_zlib_compress_bound(p->deflate, len);
+    *z = nb_xmalloc(cap);
+    *zlen = libdeflate_zlib_compress(p->deflate, data, len, *z, cap);
+    if (!*zlen) free(*z), *z = NULL;
+    return *zlen > 0;
+}
+
+/* A stream we compress ourselves (libdeflate: twice zlib's speed, a little smaller), or one
+ * already deflated (data, with `deflated`). */
+static HPDF_STATUS S_stream_z(NbPdfPainter *p, HPDF_Dict *out, const void *data, size_t len,
+                              int deflated)
+{
+    unsigned char *z = NULL;
+    size_t zlen = len;
+    if (!deflated && !S_deflate(p, data, len, &z, &zlen)) return HPDF_FAILD_TO_ALLOC_MEM;
     HPDF_STATUS st = HPDF_OK;
-    *out = S_stream_obj(pdf, z, zlen, 0, S_write_flate, &st);
+    *out = S_stream_obj(p->pdf, z ? z : data, zlen, 0, S_write_flate, &st);
     free(z);
     return st;
+}
+
+/* A stream libharu holds (a page's content, an image), deflated here instead of by libharu's
+ * zlib at its default level; 0 when out of memory. */
+static int S_deflate_dict(NbPdfPainter *p, HPDF_Dict d)
+{
+    NbBuf raw = {0};
+    unsigned char *z = NULL;
+    size_t zlen = 0;
+    int ok = S_stream_take(d, &raw) && S_deflate(p, raw.s ? raw.s : "", raw.len, &z, &zlen) &&
+             S_stream_put(d, z, zlen, S_write_flate);
+    free(z);
+    nb_buf_free(&raw);
+    return ok;
 }
 
 static void S_hex4(char *out, unsigned v)
@@ -310,33 +388,92 @@ static void S_tag(const uint16_t *glyphs, size_t n, char tag[7])
     tag[6] = 0;
 }
 
-/* The face's subset: CID k draws the glyph of cps[k]; *want gets each CID's glyph in the
- * font and *map the CIDToGIDMap (2 bytes per CID, from 0), both allocated. */
-static int S_subset_face(NbSfnt *sf, const S_Face *f, NbSubset *sub, uint16_t **want,
-                         unsigned char **map, NbDiag *diag, const char *path)
+static int S_cmp_u16(const void *a, const void *b)
 {
-    *want = nb_xmalloc((f->ncids + 1) * sizeof **want);
-    for (size_t k = 1; k <= f->ncids; k++) (*want)[k - 1] = (uint16_t)nb_sfnt_glyph(sf, f->cps[k]);
+    uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The glyph the face draws for each numbered code point: want[k - 1] for k = 1..ncids. */
+static uint16_t *S_want(NbSfnt *sf, const S_Face *f)
+{
+    uint16_t *want = nb_xmalloc((f->ncids + 1) * sizeof *want);
+    for (size_t k = 1; k <= f->ncids; k++) want[k - 1] = (uint16_t)nb_sfnt_glyph(sf, f->cps[k]);
+    return want;
+}
+
+/* The face's font program for the glyphs in want (its subset, deflated): the one kept from
+ * an earlier document that drew the same glyphs, or made now (HarfBuzz for CFF outlines,
+ * subset.c for TrueType) and kept in place of the least recently used. NULL with a message
+ * when the font cannot be subset. */
+static const S_Program *S_program(NbPdfPainter *p, S_Sfnt *sf, const NbFaceInfo *fi,
+                                  const uint16_t *want, size_t n, NbDiag *diag)
+{
+    uint16_t *gids = nb_xmalloc((n ? n : 1) * sizeof *gids);
+    memcpy(gids, want, n * sizeof *gids);
+    qsort(gids, n, sizeof *gids, S_cmp_u16);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!m || gids[m - 1] != gids[i]) gids[m++] = gids[i];
+    S_Program *slot = &sf->progs[0];
+    for (int k = 0; k < S_PROGRAMS; k++) {
+        S_Program *g = &sf->progs[k];
+        if (g->used && g->n == m && !memcmp(g->gids, gids, m * sizeof *gids)) {
+            g->used = ++p->tick;
+            free(gids);
+            return g;
+        }
+        if (g->used < slot->used) slot = g;
+    }
+    S_Program g = {gids, nb_xcalloc(m ? m : 1, sizeof *g.vals), m, NULL, 0, 0, NULL, 0, 0};
     char *err = NULL;
-    if (!nb_subset(sf, *want, f->ncids, sub, &err)) {
-        nb_diag_add(diag, NB_ERROR, (NbMark){path, 0, 0}, "cannot subset this font: %s",
+    int ok;
+    const void *data = NULL;
+    NbSubset tt = {0};
+    NbCffSubset cff = {0};
+    if (nb_sfnt_is_cff(sf->sfnt)) {
+        NbCff *c = S_cff(sf, fi, diag);
+        if (!c) goto fail_quiet;
+        ok = nb_cff_subset(c, gids, m, &cff, &err);
+        if (ok) {
+            memcpy(g.vals, cff.cids, m * sizeof *g.vals);
+            data = cff.data, g.len = cff.len;
+        }
+    } else if ((ok = nb_subset(sf->sfnt, gids, m, &tt, &err))) {
+        for (size_t i = 0; i < tt.count; i++) { /* old glyph → new, for the CIDToGIDMap */
+            uint16_t *at = bsearch(&tt.old_gids[i], gids, m, sizeof *gids, S_cmp_u16);
+            if (at && !g.vals[at - gids]) g.vals[at - gids] = (uint16_t)i;
+        }
+        g.old_gids = tt.old_gids, g.nold = tt.count;
+        tt.old_gids = NULL;
+        data = tt.data, g.len = tt.len;
+    }
+    if (!ok) {
+        nb_diag_add(diag, NB_ERROR, (NbMark){fi->path, 0, 0}, "cannot subset this font: %s",
                     err ? err : "?");
         free(err);
-        free(*want);
-        return 0;
+        goto fail_quiet;
     }
-    /* old gid → new gid, for the CIDToGIDMap */
-    unsigned nold = nb_sfnt_num_glyphs(sf);
-    uint16_t *newgid = nb_xcalloc(nold + 1, sizeof *newgid);
-    for (size_t i = 0; i < sub->count; i++)
-        if (sub->old_gids[i] <= nold) newgid[sub->old_gids[i]] = (uint16_t)i;
-    *map = nb_xcalloc(f->ncids + 1, 2);
-    for (size_t k = 1; k <= f->ncids; k++) {
-        uint16_t g = (*want)[k - 1] <= nold ? newgid[(*want)[k - 1]] : 0;
-        (*map)[2 * k] = (unsigned char)(g >> 8), (*map)[2 * k + 1] = (unsigned char)g;
-    }
-    free(newgid);
-    return 1;
+    ok = S_deflate(p, data, g.len, &g.z, &g.zlen);
+    nb_subset_free(&tt);
+    nb_cff_subset_free(&cff);
+    if (!ok) goto fail_quiet;
+    free(slot->gids), free(slot->vals), free(slot->z), free(slot->old_gids);
+    *slot = g;
+    slot->used = ++p->tick;
+    return slot;
+fail_quiet:
+    nb_subset_free(&tt);
+    nb_cff_subset_free(&cff);
+    free(g.gids), free(g.vals), free(g.old_gids);
+    return NULL;
+}
+
+/* A program's value for a glyph it holds. */
+static uint16_t S_program_val(const S_Program *g, uint16_t gid)
+{
+    const uint16_t *at = bsearch(&gid, g->gids, g->n, sizeof gid, S_cmp_u16);
+    return at ? g->vals[at - g->gids] : 0;
 }
 
 /* The FontDescriptor's entries: name, flags, box and metrics in 1/1000 em, the font file. */
@@ -390,15 +527,16 @@ static HPDF_STATUS S_widths(HPDF_Doc pdf, NbSfnt *sf, const S_Face *f, const uin
 /* The font's dictionaries: a Type0 font (f->font) over a CIDFont of `kind` whose
  * descriptor holds the font program `file` under `file_key`, with /W, the CIDToGIDMap when
  * given, and the ToUnicode CMap made here. */
-static HPDF_STATUS S_font_dicts(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, const uint16_t *want,
+static HPDF_STATUS S_font_dicts(NbPdfPainter *p, NbSfnt *sf, S_Face *f, const uint16_t *want,
                                 const char *name, const char *kind, const char *file_key,
                                 HPDF_Dict file, HPDF_Dict cidmap)
 {
+    HPDF_Doc pdf = p->pdf;
     HPDF_STATUS st = HPDF_OK;
     HPDF_Dict tounicode = NULL;
     NbBuf cmap = {0};
     S_tounicode(f, &cmap);
-    st |= S_stream(pdf, &tounicode, cmap.s, cmap.len);
+    st |= S_stream_z(p, &tounicode, cmap.s, cmap.len, 0);
     nb_buf_free(&cmap);
     HPDF_Dict fd = S_dict(pdf, "FontDescriptor"), cid = S_dict(pdf, "Font");
     f->font = S_dict(pdf, "Font");
@@ -427,60 +565,46 @@ static HPDF_STATUS S_font_dicts(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, const uint1
     return st;
 }
 
-/* One face as a Type0 font over a CIDFontType2 holding its subset, with a CIDToGIDMap, /W
- * and a ToUnicode CMap; f->font is the Type0 dictionary. */
-static int S_embed(HPDF_Doc pdf, NbSfnt *sf, S_Face *f, NbDiag *diag, const char *path)
+/* One face as a Type0 font over its subset, with /W and a ToUnicode CMap; f->font is the
+ * Type0 dictionary. TrueType outlines: a CIDFontType2 with one CID per code point and a
+ * CIDToGIDMap. CFF outlines: a CIDFontType0 whose FontFile3 is the subset's bare CFF
+ * (/Subtype /CIDFontType0C), each code point's code the CID the subset gives its glyph. */
+static int S_embed(NbPdfPainter *p, S_Sfnt *ss, const NbFaceInfo *fi, S_Face *f, NbDiag *diag)
 {
-    NbSubset sub = {0};
-    uint16_t *want;
-    unsigned char *map;
-    if (!S_subset_face(sf, f, &sub, &want, &map, diag, path)) return 0;
-    char tag[7], name[160];
-    S_tag(sub.old_gids, sub.count, tag);
-    snprintf(name, sizeof name, "%s+%s", tag, nb_sfnt_ps_name(sf));
-    HPDF_STATUS st = HPDF_OK;
-    HPDF_Dict file = NULL, cidmap = NULL;
-    st |= S_stream_z(pdf, &file, sub.data, sub.len, S_FONT_LEVEL);
-    if (file) st |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)sub.len);
-    st |= S_stream(pdf, &cidmap, map, 2 * (f->ncids + 1));
-    st |= S_font_dicts(pdf, sf, f, want, name, "CIDFontType2", "FontFile2", file, cidmap);
-    free(map);
-    free(want);
-    nb_subset_free(&sub);
-    return st == HPDF_OK;
-}
-
-/* One face with CFF outlines as a Type0 font over a CIDFontType0 whose FontFile3 is the
- * subset's bare CFF (/Subtype /CIDFontType0C); each code point's code becomes the CID the
- * subset gives its glyph, with /W and a ToUnicode CMap by those CIDs. */
-static int S_embed_cff(HPDF_Doc pdf, NbSfnt *sf, NbCff *cff, S_Face *f, NbDiag *diag,
-                       const char *path)
-{
-    uint16_t *want = nb_xmalloc((f->ncids + 1) * sizeof *want);
-    for (size_t k = 1; k <= f->ncids; k++) want[k - 1] = (uint16_t)nb_sfnt_glyph(sf, f->cps[k]);
-    NbCffSubset sub;
-    char *err = NULL;
-    if (!nb_cff_subset(cff, want, f->ncids, &sub, &err)) {
-        nb_diag_add(diag, NB_ERROR, (NbMark){path, 0, 0}, "cannot subset this font: %s",
-                    err ? err : "?");
-        free(err);
+    NbSfnt *sf = ss->sfnt;
+    int cff = nb_sfnt_is_cff(sf);
+    uint16_t *want = S_want(sf, f);
+    const S_Program *g = S_program(p, ss, fi, want, f->ncids, diag);
+    if (!g) {
         free(want);
         return 0;
     }
-    for (size_t k = 1; k <= f->ncids; k++) {
-        f->code[k] = sub.cids[k - 1];
-        f->cid[f->cps[k]] = f->code[k];
-    }
     char tag[7], name[160];
-    S_tag(f->code + 1, f->ncids, tag); /* from the CIDs it holds */
-    snprintf(name, sizeof name, "%s+%s", tag, nb_sfnt_ps_name(sf));
     HPDF_STATUS st = HPDF_OK;
-    HPDF_Dict file = NULL;
-    st |= S_stream_z(pdf, &file, sub.data, sub.len, S_FONT_LEVEL);
-    if (file) st |= HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
-    st |= S_font_dicts(pdf, sf, f, want, name, "CIDFontType0", "FontFile3", file, NULL);
+    HPDF_Dict file = NULL, cidmap = NULL;
+    st |= S_stream_z(p, &file, g->z, g->zlen, 1);
+    if (cff) {
+        for (size_t k = 1; k <= f->ncids; k++) {
+            f->code[k] = S_program_val(g, want[k - 1]);
+            f->cid[f->cps[k]] = f->code[k];
+        }
+        S_tag(f->code + 1, f->ncids, tag); /* from the CIDs it holds */
+        if (file) st |= HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
+    } else {
+        unsigned char *map = nb_xcalloc(f->ncids + 1, 2); /* CID k → its glyph in the subset */
+        for (size_t k = 1; k <= f->ncids; k++) {
+            uint16_t v = S_program_val(g, want[k - 1]);
+            map[2 * k] = (unsigned char)(v >> 8), map[2 * k + 1] = (unsigned char)v;
+        }
+        st |= S_stream_z(p, &cidmap, map, 2 * (f->ncids + 1), 0);
+        free(map);
+        S_tag(g->old_gids, g->nold, tag);
+        if (file) st |= HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)g->len);
+    }
+    snprintf(name, sizeof name, "%s+%s", tag, nb_sfnt_ps_name(sf));
+    st |= S_font_dicts(p, sf, f, want, name, cff ? "CIDFontType0" : "CIDFontType2",
+                       cff ? "FontFile3" : "FontFile2", file, cidmap);
     free(want);
-    nb_cff_subset_free(&sub);
     return st == HPDF_OK;
 }
 
@@ -607,9 +731,10 @@ typedef struct {
 
 /* Images (the seal) over the text, multiplied into it like ink: RGB samples with the alpha
  * plane as a soft mask, each loaded once however often it is drawn. */
-static int S_paint_images(HPDF_Doc pdf, HPDF_Page page, double H, const NbPage *p, S_Img **imgs,
-                          size_t *nimgs, HPDF_ExtGState *ink, S_Tags *tags)
+static int S_paint_images(NbPdfPainter *pp, HPDF_Page page, double H, const NbPage *p,
+                          S_Img **imgs, size_t *nimgs, HPDF_ExtGState *ink, S_Tags *tags)
 {
+    HPDF_Doc pdf = pp->pdf;
     for (size_t i = 0; i < p->n; i++) {
         const NbItem *it = &p->items[i];
         if (it->kind != NB_IT_IMAGE) continue;
@@ -620,11 +745,12 @@ static int S_paint_images(HPDF_Doc pdf, HPDF_Page page, double H, const NbPage *
         if (!img) {
             img = HPDF_LoadRawImageFromMem(pdf, im->rgb, (HPDF_UINT)im->w, (HPDF_UINT)im->h,
                                            HPDF_CS_DEVICE_RGB, 8);
-            if (!img) return 0;
+            if (!img || !S_deflate_dict(pp, img)) return 0;
             if (im->alpha) {
                 HPDF_Image mask = HPDF_LoadRawImageFromMem(pdf, im->alpha, (HPDF_UINT)im->w,
                                                            (HPDF_UINT)im->h, HPDF_CS_DEVICE_GRAY, 8);
-                if (!mask || HPDF_Image_AddSMask(img, mask) != HPDF_OK) return 0;
+                if (!mask || !S_deflate_dict(pp, mask) || HPDF_Image_AddSMask(img, mask) != HPDF_OK)
+                    return 0;
             }
             *imgs = nb_xrealloc(*imgs, (*nimgs + 1) * sizeof **imgs);
             (*imgs)[(*nimgs)++] = (S_Img){im, img};
@@ -896,7 +1022,8 @@ static int S_paint_doc(NbPdfPainter *p, const NbDoc *doc, S_Face *faces, int tag
         tags.page = i, tags.next_mcid = 0;
         ok = S_paint_rules(pages[i], doc->h, &doc->pages[i], &tags) &&
              S_paint_text(pages[i], doc->h, &doc->pages[i], faces, &tags) &&
-             S_paint_images(pdf, pages[i], doc->h, &doc->pages[i], &imgs, &nimgs, &ink, &tags);
+             S_paint_images(p, pages[i], doc->h, &doc->pages[i], &imgs, &nimgs, &ink, &tags) &&
+             S_deflate_dict(p, S_page_contents(pages[i]));
     }
     if (ok && !p->err.error && doc->npages) S_outline(pdf, doc, pages, NULL);
     if (ok && !p->err.error && tags.doc) ok = S_struct_tree(pdf, doc, pages, &tags);
@@ -973,8 +1100,9 @@ static void S_xmp(NbBuf *b, const char *title, const char *author, const char *c
 
 /* The catalog's /Metadata and /OutputIntents, and a stand-in /ID in the trailer (S_file_id
  * gives it its value once the file is written). */
-static int S_pdfa(HPDF_Doc pdf, const NbDoc *doc)
+static int S_pdfa(NbPdfPainter *p, const NbDoc *doc)
 {
+    HPDF_Doc pdf = p->pdf;
     HPDF_MMgr mm = S_mmgr(pdf);
     HPDF_STATUS st = HPDF_OK;
     const char *producer = HPDF_GetInfoAttr(pdf, HPDF_INFO_PRODUCER);
@@ -982,7 +1110,8 @@ static int S_pdfa(HPDF_Doc pdf, const NbDoc *doc)
     S_xmp(&x, doc->title, doc->author, "nianbao", producer ? producer : "");
     HPDF_Dict meta = S_stream_obj(pdf, x.s, x.len, 0, NULL, &st); /* unfiltered, as XMP asks */
     nb_buf_free(&x);
-    HPDF_Dict icc = S_stream_obj(pdf, nb_srgb_icc, nb_srgb_icc_len, 1, NULL, &st);
+    HPDF_Dict icc = NULL;
+    st |= S_stream_z(p, &icc, nb_srgb_icc, nb_srgb_icc_len, 0);
     HPDF_Dict intent = HPDF_Dict_New(mm);
     HPDF_Array intents = HPDF_Array_New(mm), id = HPDF_Array_New(mm);
     if (!meta || !icc || !intent || !intents || !id) return 0;
@@ -1053,12 +1182,7 @@ static int S_embed_all(NbPdfPainter *p, NbFonts *fonts, S_Face *faces, size_t nf
         if (!faces[i].ncids) continue;
         const NbFaceInfo *fi = nb_fonts_info(fonts, (int)i);
         S_Sfnt *sf = S_sfnt(p, fi, diag);
-        if (!sf) ok = 0;
-        else if (!nb_sfnt_is_cff(sf->sfnt)) ok = S_embed(p->pdf, sf->sfnt, &faces[i], diag, fi->path);
-        else {
-            NbCff *cff = S_cff(sf, fi, diag);
-            ok = cff && S_embed_cff(p->pdf, sf->sfnt, cff, &faces[i], diag, fi->path);
-        }
+        ok = sf && S_embed(p, sf, fi, &faces[i], diag);
     }
     return ok;
 }
@@ -1090,7 +1214,7 @@ int nb_pdf_paint(NbPdfPainter *p, const NbDoc *doc, char **out, size_t *len, NbD
     S_Face *faces = nb_xcalloc(nfaces ? nfaces : 1, sizeof *faces);
     S_collect(doc, faces);
     int ok = S_embed_all(p, doc->fonts, faces, nfaces, diag) && S_paint_doc(p, doc, faces, 1) &&
-             !p->err.error && (!p->pdfa || S_pdfa(p->pdf, doc));
+             !p->err.error && (!p->pdfa || S_pdfa(p, doc));
     if (ok) S_version_17(p->pdf);
     ok = ok && S_save(p->pdf, out, len);
     if (ok && p->pdfa && !S_file_id(*out, *len)) {
