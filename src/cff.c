@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cffread.h"
+#include "cffsub.h"
 #include "util.h"
 
 /* HarfBuzz's hb_subset_preprocess is not used: it makes one subset of a large CJK face
@@ -17,6 +18,7 @@
  * without. */
 struct NbCff {
     hb_face_t *face;
+    hb_blob_t *cff;  /* its CFF table, for our own subsetter (cffsub.c) */
 };
 
 /* Tables a CFF subset for a PDF does not need: dropped before HarfBuzz subsets them (the
@@ -41,29 +43,68 @@ NbCff *nb_cff_open(const unsigned char *data, size_t len, unsigned index, char *
     hb_blob_destroy(blob);
     hb_blob_t *cff = hb_face_reference_table(face, HB_TAG('C', 'F', 'F', ' '));
     unsigned cff_len = hb_blob_get_length(cff);
-    hb_blob_destroy(cff);
     if (hb_face_get_glyph_count(face) == 0 || cff_len < 4) {
+        hb_blob_destroy(cff);
         hb_face_destroy(face);
         return nb_fail(err, "no CFF outlines in face %u", index), NULL;
     }
     NbCff *c = nb_xcalloc(1, sizeof *c);
     c->face = face;
+    c->cff = cff;
     return c;
 }
 
 void nb_cff_close(NbCff *c)
 {
     if (!c) return;
+    hb_blob_destroy(c->cff);
     hb_face_destroy(c->face);
     free(c);
 }
 
 /* ------------------------------------------------------------------ subsetting */
 
+static int S_cmp_u16(const void *a, const void *b)
+{
+    uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Our own subset (cffsub.c), when the face is one it handles. */
+static int S_own(NbCff *c, const uint16_t *gids, size_t n, NbCffSubset *out)
+{
+    unsigned len = 0;
+    const unsigned char *cff = (const unsigned char *)hb_blob_get_data(c->cff, &len);
+    uint16_t *set = nb_xmalloc((n ? n : 1) * sizeof *set), *cids = nb_xmalloc((n ? n : 1) * sizeof *cids);
+    memcpy(set, gids, n * sizeof *set);
+    qsort(set, n, sizeof *set, S_cmp_u16);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (set[i] && (!m || set[m - 1] != set[i])) set[m++] = set[i];
+    NbBuf b = {0};
+    int ok = nb_cffsub(cff, len, set, m, cids, &b);
+    if (ok) {
+        out->data = (unsigned char *)b.s, out->len = b.len;
+        out->cids = nb_xcalloc(n ? n : 1, sizeof *out->cids);
+        out->n = n;
+        out->cid_keyed = 1;
+        for (size_t i = 0; i < n; i++) {
+            const uint16_t *at = gids[i] ? bsearch(&gids[i], set, m, sizeof *set, S_cmp_u16) : NULL;
+            out->cids[i] = at ? cids[at - set] : 0;
+        }
+    } else {
+        nb_buf_free(&b);
+    }
+    free(set);
+    free(cids);
+    return ok;
+}
+
 int nb_cff_subset(NbCff *c, const uint16_t *gids, size_t n, NbCffSubset *out, char **err)
 {
     memset(out, 0, sizeof *out);
     if (err) *err = NULL;
+    if (!getenv("NIANBAO_CFF_HARFBUZZ") && S_own(c, gids, n, out)) return 1;
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
     if (!in) return nb_fail(err, "HarfBuzz: out of memory");
     hb_set_t *glyphs = hb_subset_input_glyph_set(in);

@@ -15,6 +15,7 @@ pdffonts, pdftoppm), MuPDF (mutool) and Ghostscript.
 Run from the repository root:  python3 tests/test_official.py [words of test names]
 """
 import functools
+import glob
 import os
 import re
 import subprocess
@@ -23,7 +24,7 @@ import unittest
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_e2e import (SAMPLES, TIMEOUT, SampleRun, Unavailable, parse_pdffonts,  # noqa: E402
+from test_e2e import (SAMPLES, TIMEOUT, SampleRun, Unavailable, parse_pdffonts, program,  # noqa: E402
                       run, squash, workdir)
 from test_grid import check, run_tests  # noqa: E402
 from test_typeset import SEAL, base_report, png, render, seal_sample  # noqa: E402
@@ -210,6 +211,47 @@ class Faces(unittest.TestCase):
 
 
 # ---------------------------------------------------------------- beyond U+FFFF
+
+class OwnCffSubsets(unittest.TestCase):
+    """The faces' subsets are our own (cffsub.c, desubroutinized): each sample draws the same
+    pixels, in Poppler, MuPDF and Ghostscript, as with HarfBuzz's subsets
+    (NIANBAO_CFF_HARFBUZZ=1), and gives the same text."""
+
+    def test_same_pages_as_harfbuzz_subsets(self):
+        problems = []
+        for path in SAMPLES:
+            name = os.path.splitext(os.path.basename(path))[0]
+            d = workdir()
+            ours, theirs = os.path.join(d, name + '-own.pdf'), os.path.join(d, name + '-hb.pdf')
+            env = dict(os.environ, NIANBAO_CFF_HARFBUZZ='1')
+            for out, e in ((ours, None), (theirs, env)):
+                done = subprocess.run([program(), 'render', '-q', path, '-o', out], env=e,
+                                      capture_output=True, timeout=TIMEOUT)
+                if done.returncode:
+                    raise AssertionError(f'{name}: render failed: {done.stderr[-300:]}')
+            if tool('pdftotext', ours, '-') != tool('pdftotext', theirs, '-'):
+                problems.append(f'{name}: the text differs from the HarfBuzz subsets')
+            renders = {
+                'poppler': lambda pdf, stem: tool('pdftoppm', '-r', '50', '-png', pdf, stem),
+                'mupdf': lambda pdf, stem: tool('mutool', 'draw', '-q', '-r', '50', '-o',
+                                                stem + '-%d.png', pdf),
+                'ghostscript': lambda pdf, stem: tool('gs', '-q', '-dNOPAUSE', '-dBATCH',
+                                                      '-sDEVICE=png16m', '-r50',
+                                                      f'-sOutputFile={stem}-%d.png', pdf),
+            }
+            for reader, draw in renders.items():
+                a, b = os.path.join(d, f'{reader}-own'), os.path.join(d, f'{reader}-hb')
+                draw(ours, a), draw(theirs, b)
+                pa, pb = sorted(glob.glob(a + '-*.png')), sorted(glob.glob(b + '-*.png'))
+                if len(pa) != len(pb) or not pa:
+                    problems.append(f'{name}: {reader} drew {len(pa)} pages, {len(pb)} with HarfBuzz')
+                for x, y in zip(pa, pb):
+                    with open(x, 'rb') as fx, open(y, 'rb') as fy:
+                        if fx.read() != fy.read():
+                            problems.append(f'{name}: {reader} draws {os.path.basename(x)} '
+                                            f'differently from the HarfBuzz subsets')
+        check(self, problems)
+
 
 class Astral(unittest.TestCase):
     """Three characters above U+FFFF, one in the agency (so in the title and the signature)
