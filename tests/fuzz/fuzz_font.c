@@ -1,7 +1,8 @@
 /* libFuzzer target: the font reader and both subsetters. The input is a font file (seeded
  * with Debian's TrueType and OpenType fonts, collections included): every face it holds is
  * opened, its cmap, metrics and names read, and a handful of glyphs subset, by our own
- * TrueType subsetter or, for CFF outlines, by HarfBuzz with the charset read back. */
+ * TrueType subsetter or, for CFF outlines, by our own CFF subsetter (cffsub.c) and, when it
+ * refuses the face, HarfBuzz, with the charset read back. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
