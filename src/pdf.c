@@ -249,15 +249,29 @@ static NbCff *S_cff(S_Sfnt *sf, const NbFaceInfo *fi, NbDiag *diag)
 
 /* A face as embedded in this PDF: the code points drawn, each numbered k from 1 in the
  * order they first appear, and the 2-byte code that draws it. */
+#define S_CODEPOINTS 0x110000
+
 typedef struct {
-    uint16_t *cid;   /* per code point (all of Unicode): its code, 0 when unused */
+    uint16_t **cid;  /* per code point (all of Unicode, in blocks of 256 made as they are
+                      * first used): its code, 0 when unused; NULL until the face draws */
     uint32_t *cps;   /* per k: the code point */
     uint16_t *code;  /* per k: its code (k itself for TrueType; the subset's CID for CFF) */
-    size_t ncids;
+    size_t ncids, cap;
     HPDF_Dict font;  /* the Type0 font */
 } S_Face;
 
-#define S_CODEPOINTS 0x110000
+/* The code of code point cp in the face, 0 when it draws none. */
+static uint16_t S_code_of(const S_Face *f, uint32_t cp)
+{
+    return cp < S_CODEPOINTS && f->cid && f->cid[cp >> 8] ? f->cid[cp >> 8][cp & 0xFF] : 0;
+}
+
+static void S_set_code(S_Face *f, uint32_t cp, uint16_t code)
+{
+    if (!f->cid) f->cid = nb_xcalloc(S_CODEPOINTS >> 8, sizeof *f->cid);
+    if (!f->cid[cp >> 8]) f->cid[cp >> 8] = nb_xcalloc(256, sizeof **f->cid);
+    f->cid[cp >> 8][cp & 0xFF] = code;
+}
 
 /* Number every new code point of text in the face. */
 static void S_use_text(S_Face *f, const char *text)
@@ -265,10 +279,13 @@ static void S_use_text(S_Face *f, const char *text)
     const char *p = text, *end = text + strlen(text);
     while (p < end) {
         uint32_t cp = nb_utf8_next(&p, end);
-        if (cp >= S_CODEPOINTS || f->cid[cp] || f->ncids >= 0xFFFE) continue;
-        f->cps = nb_xrealloc(f->cps, (f->ncids + 2) * sizeof *f->cps);
-        f->code = nb_xrealloc(f->code, (f->ncids + 2) * sizeof *f->code);
-        f->cid[cp] = (uint16_t)++f->ncids;
+        if (cp >= S_CODEPOINTS || S_code_of(f, cp) || f->ncids >= 0xFFFE) continue;
+        if (f->ncids + 2 > f->cap) {
+            f->cap = 2 * f->cap + 64;
+            f->cps = nb_xrealloc(f->cps, f->cap * sizeof *f->cps);
+            f->code = nb_xrealloc(f->code, f->cap * sizeof *f->code);
+        }
+        S_set_code(f, cp, (uint16_t)++f->ncids);
         f->cps[f->ncids] = cp;
         f->code[f->ncids] = (uint16_t)f->ncids;
     }
@@ -586,7 +603,7 @@ static int S_embed(NbPdfPainter *p, S_Sfnt *ss, const NbFaceInfo *fi, S_Face *f,
     if (cff) {
         for (size_t k = 1; k <= f->ncids; k++) {
             f->code[k] = S_program_val(g, want[k - 1]);
-            f->cid[f->cps[k]] = f->code[k];
+            S_set_code(f, f->cps[k], f->code[k]);
         }
         S_tag(f->code + 1, f->ncids, tag); /* from the CIDs it holds */
         if (file) st |= HPDF_Dict_AddName(file, "Subtype", "CIDFontType0C");
@@ -706,7 +723,7 @@ static int S_paint_text(HPDF_Page page, double H, const NbPage *p, S_Face *faces
         const char *q = it->text, *end = q + strlen(q);
         while (q < end) {
             uint32_t cp = nb_utf8_next(&q, end);
-            unsigned c = cp < S_CODEPOINTS ? f->cid[cp] : 0;
+            unsigned c = S_code_of(f, cp);
             for (int k = 0; k < 2; k++) {
                 char ch = (char)(k ? c & 0xFF : c >> 8);
                 if (ch == '(' || ch == ')' || ch == '\\') nb_buf_add(&b, "\\", 1), nb_buf_add(&b, &ch, 1);
@@ -849,9 +866,7 @@ static void S_collect(const NbDoc *doc, S_Face *faces)
         for (size_t i = 0; i < doc->pages[pg].n; i++) {
             const NbItem *it = &doc->pages[pg].items[i];
             if (it->kind != NB_IT_TEXT) continue;
-            S_Face *f = &faces[it->face];
-            if (!f->cid) f->cid = nb_xcalloc(S_CODEPOINTS, sizeof *f->cid);
-            S_use_text(f, it->text);
+            S_use_text(&faces[it->face], it->text);
         }
 }
 
@@ -1189,7 +1204,10 @@ static int S_embed_all(NbPdfPainter *p, NbFonts *fonts, S_Face *faces, size_t nf
 
 static void S_faces_free(S_Face *faces, size_t nfaces)
 {
-    for (size_t i = 0; i < nfaces; i++) free(faces[i].cid), free(faces[i].cps), free(faces[i].code);
+    for (size_t i = 0; i < nfaces; i++) {
+        for (size_t b = 0; faces[i].cid && b < S_CODEPOINTS >> 8; b++) free(faces[i].cid[b]);
+        free(faces[i].cid), free(faces[i].cps), free(faces[i].code);
+    }
     free(faces);
 }
 
@@ -1335,7 +1353,7 @@ int nb_pdf_combined_add(NbPdfCombined *c, const NbDoc *doc, NbDiag *diag)
             const char *q = it->text, *end = q + strlen(q);
             while (q < end) {
                 uint32_t cp = nb_utf8_next(&q, end);
-                if (cp < S_CODEPOINTS && !c->faces[it->face].cid[cp]) {
+                if (cp < S_CODEPOINTS && !S_code_of(&c->faces[it->face], cp)) {
                     nb_diag_add(diag, NB_ERROR, here, "this report changed while the combined "
                                                       "PDF was made; run the batch again");
                     return 0;
