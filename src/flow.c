@@ -27,6 +27,8 @@ typedef struct {
     S_Mark *marks;    /* every line set, in order: what the signature may carry over */
     size_t nmarks, mcap;
     int span_elem[2]; /* the structure element of each span of the block being set */
+    NbLines broken;   /* the lines of block broken_block - 1 (0: none), broken once for */
+    size_t broken_block; /* S_keep_height and S_para both */
 } S_Flow;
 
 /* The block's structure element of `role` (its runs' unless `span`s differ: S_line). */
@@ -142,6 +144,19 @@ static void S_break(const S_Flow *f, const NbBlock *b, NbLines *out)
     nb_text_break(f->fonts, b->spans, b->nspans, &ps, out);
 }
 
+/* A paragraph block's lines, broken once: what the heading before it keeps with it is
+ * measured from the same lines S_para then sets. */
+static const NbLines *S_para_lines(S_Flow *f, const NbBlock *b)
+{
+    size_t i = (size_t)(b - f->bs->b) + 1;
+    if (f->broken_block != i) {
+        nb_lines_free(&f->broken);
+        S_break(f, b, &f->broken);
+        f->broken_block = i;
+    }
+    return &f->broken;
+}
+
 static size_t S_fit(const S_Flow *f, double pitch)
 {
     double room = S_bottom(f) - f->y + 1e-6;
@@ -153,8 +168,7 @@ static void S_para(S_Flow *f, const NbBlock *b)
 {
     const NbStyle *st = &f->l->styles[b->style];
     double pitch = S_pitch(f, b->style);
-    NbLines lines;
-    S_break(f, b, &lines);
+    const NbLines lines = *S_para_lines(f, b);
     if (b->level > 0 && b->nspans == 2) { /* a run-in heading, then the paragraph */
         int h = S_tag(f, S_heading_role(b->level));
         f->span_elem[0] = h, f->span_elem[1] = nb_doc_elem(f->doc, "P", 0);
@@ -180,7 +194,6 @@ static void S_para(S_Flow *f, const NbBlock *b)
         i += take;
         if (i < lines.n) S_new_page(f);
     }
-    nb_lines_free(&lines);
 }
 
 /* A table starts with its header rows and at least two rows of figures (table 二's first
@@ -203,7 +216,7 @@ static size_t S_table_first(const NbTable *t)
 }
 
 /* Height of what must stay with a heading: two lines of text or a table's first part. */
-static double S_keep_height(const S_Flow *f, const NbBlock *b0, const NbBlock *next)
+static double S_keep_height(S_Flow *f, const NbBlock *b0, const NbBlock *next)
 {
     if (!next) return 0;
     if (next->type == NB_B_TABLE) {
@@ -211,10 +224,8 @@ static double S_keep_height(const S_Flow *f, const NbBlock *b0, const NbBlock *n
         return f->l->styles[next->style].space_before + nb_table_page_height(t, 0, S_table_first(t));
     }
     if (next->type == NB_B_PARA) { /* the lines S_para would leave on this page at least */
-        NbLines lines;
-        S_break(f, next, &lines);
-        size_t n = lines.n == 3 ? 3 : lines.n < 2 ? lines.n : 2;
-        nb_lines_free(&lines);
+        size_t n = S_para_lines(f, next)->n;
+        n = n == 3 ? 3 : n < 2 ? n : 2;
         return (double)n * S_pitch(f, next->style);
     }
     if (next->type == NB_B_HEADING) { /* a heading over a heading: it keeps with what follows */
@@ -582,7 +593,7 @@ void nb_flow(const NbBlocks *bs, const NbLayout *l, NbFonts *fonts, NbDoc *doc)
     doc->ta_y0 = l->margin_top;
     doc->ta_y1 = l->page_h - l->margin_bottom;
     S_Flow f = {l, fonts, doc, 0, 0, doc->ta_x1 - doc->ta_x0,
-                nb_xcalloc(bs->n ? bs->n : 1, sizeof(NbTable *)), bs, 0, NULL, 0, 0, {0, 0}};
+                nb_xcalloc(bs->n ? bs->n : 1, sizeof(NbTable *)), bs, 0, NULL, 0, 0, {0, 0}, {NULL, 0}, 0};
     for (size_t i = 0; i < bs->n; i++) /* measured first: a heading keeps with its table's head */
         if (bs->b[i].type == NB_B_TABLE)
             f.tables[i] = nb_table_new(fonts, &l->styles[bs->b[i].style], &bs->b[i].table, f.measure);
@@ -603,4 +614,5 @@ void nb_flow(const NbBlocks *bs, const NbLayout *l, NbFonts *fonts, NbDoc *doc)
     for (size_t i = 0; i < bs->n; i++) nb_table_free(f.tables[i]);
     free(f.tables);
     free(f.marks);
+    nb_lines_free(&f.broken);
 }

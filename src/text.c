@@ -66,6 +66,7 @@ typedef struct {
     unsigned char latin, space, brk, stretch, left_ink;
     unsigned char url;   /* part of a web or e-mail address */
     unsigned char span;  /* the span of the paragraph it comes from */
+    unsigned n1, n2;     /* the stretch points before it: Latin ones (S_tier1), others */
     double size;         /* the type size it is set in, pt */
 } S_G;
 
@@ -117,6 +118,8 @@ static int S_latin_break(const S_G *g, size_t i)
         return a < 128 && a && strchr("/.-_?&=#", (int)a) && !(a == '/' && (b == '/' || before == '/'));
     return a == '-' && !S_digit(b) && !S_digit(before) && before > 0x20;
 }
+
+static int S_tier1(const S_G *g, size_t k);
 
 /* The glyphs of a paragraph with their faces, advances, gaps and break opportunities. */
 static S_G *S_shape(NbFonts *fonts, const NbSpan *spans, size_t nspans, const NbParaStyle *st,
@@ -171,7 +174,12 @@ static S_G *S_shape(NbFonts *fonts, const NbSpan *spans, size_t nspans, const Nb
     /* a sentinel after the last glyph, and the running sums */
     nb_grow(&g, &cap, n + 1, sizeof *g);
     memset(&g[n], 0, sizeof *g);
-    for (size_t i = 0; i < n; i++) g[i + 1].pre = g[i].pre + g[i].adv + g[i].gap;
+    for (size_t i = 0; i < n; i++) {
+        g[i + 1].pre = g[i].pre + g[i].adv + g[i].gap;
+        int point = i + 1 < n && (g[i].stretch || g[i].space), tier1 = point && S_tier1(g, i);
+        g[i + 1].n1 = g[i].n1 + (unsigned)tier1;
+        g[i + 1].n2 = g[i].n2 + (unsigned)(point && !tier1);
+    }
     *n_out = n;
     return g;
 }
@@ -214,9 +222,8 @@ static int S_tier1(const S_G *g, size_t k)
 static void S_spread(const S_G *g, size_t s, size_t e, double slack, double em, double *per1,
                      double *per2)
 {
-    size_t n1 = 0, n2 = 0;
-    for (size_t k = s; k + 1 < e; k++)
-        if (g[k].stretch || g[k].space) S_tier1(g, k) ? n1++ : n2++;
+    /* the points at k in [s, e - 1), from the running counts */
+    size_t n1 = e > s ? g[e - 1].n1 - g[s].n1 : 0, n2 = e > s ? g[e - 1].n2 - g[s].n2 : 0;
     *per1 = *per2 = 0;
     if (!n1 && !n2) return;
     if (n1 && slack <= n1 * em) {
@@ -288,8 +295,7 @@ static double S_line_cost(const S_G *g, size_t s, size_t e, double measure, cons
     /* the stretch between Han characters, in em, is what shows: a Latin point may take an
      * em before it counts (S_spread); a line with no point at all stretches nowhere */
     S_spread(g, s, e, slack, S_LATIN_FIRST * st->size, &per1, &per2);
-    size_t points = 0;
-    for (size_t k = s; k + 1 < e; k++) points += g[k].stretch || g[k].space;
+    size_t points = e > s ? g[e - 1].n1 - g[s].n1 + g[e - 1].n2 - g[s].n2 : 0;
     double r = points ? (per2 + 0.25 * per1) / st->size : slack / st->size;
     double b = 1 + 1000 * r * r;
     return b * b + squeeze;
