@@ -103,23 +103,39 @@ static int S_entry(const S_In *in, size_t *pos, size_t end, S_Entry *e)
 
 /* ------------------------------------------------------------------ desubroutinizing */
 
+#define S_STACK 96 /* operands on the stack at most (48 in the format; inlining may join) */
+
 typedef struct {
     const S_In *in;
     S_Index gsubrs, lsubrs;
     long gbias, lbias;
     NbBuf *out;
-    int nargs, nstems, ended;
-    size_t last_num;     /* where the last operand starts in out, or (size_t)-1 */
-    long last_val;
+    int nargs, nstems, ended, cleared;
+    size_t arg_at[S_STACK]; /* where each operand on the stack starts in out */
+    long last_val;          /* the last operand's value (for a call), or S_NOT_INT */
 } S_Cs;
+
+#define S_NOT_INT (-99999) /* a 16.16 fixed operand: never a subroutine number */
 
 static long S_bias(size_t count)
 {
     return count < 1240 ? 107 : count < 33900 ? 1131 : 32768;
 }
 
+/* The operands of a hint operator (hstem, vstem, their hm forms, or the vstems before a
+ * hintmask) taken out of c->out: hints are dropped from the subset, as HarfBuzz's
+ * NO_HINTING did; the advance width, when it comes first on the stack of the glyph's first
+ * stack-clearing operator (an odd number of operands), stays. */
+static void S_drop_hint_args(S_Cs *c)
+{
+    if (c->nargs <= 0) return;
+    if (c->cleared || c->nargs % 2 == 0) c->out->len = c->arg_at[0];
+    else if (c->nargs > 1) c->out->len = c->arg_at[1]; /* the width stays */
+}
+
 /* Copy charstring [at, at + n) into c->out with every subroutine call replaced by the
- * subroutine's own operators (without its return); 0 when it cannot be. */
+ * subroutine's own operators (without its return), and its hints dropped; 0 when it
+ * cannot be. */
 static int S_flatten(S_Cs *c, size_t at, size_t n, int depth)
 {
     const unsigned char *p = c->in->p;
@@ -142,29 +158,43 @@ static int S_flatten(S_Cs *c, size_t at, size_t n, int depth)
                 v = -((long)b0 - 251) * 256 - p[i + 1] - 108, i += 2;
             } else { /* 16.16 fixed */
                 if (i + 4 >= end) return 0;
-                v = (long)(int32_t)S_off(p + i + 1, 4) >> 16, i += 5;
+                v = S_NOT_INT, i += 5;
             }
-            c->last_num = c->out->len, c->last_val = b0 == 255 ? -99999 : v;
+            if (c->nargs >= S_STACK) return 0;
+            c->arg_at[c->nargs++] = c->out->len;
+            c->last_val = v;
             nb_buf_add(c->out, (const char *)p + start, i - start);
-            c->nargs++;
             continue;
         }
         i++;
         if (b0 == 10 || b0 == 29) { /* callsubr, callgsubr: the operand before is its number */
-            if (c->last_num == (size_t)-1 || c->last_num + 1 > c->out->len || c->last_val == -99999)
-                return 0;
+            if (c->nargs < 1 || c->last_val == S_NOT_INT) return 0;
             const S_Index *subrs = b0 == 10 ? &c->lsubrs : &c->gsubrs;
             long k = c->last_val + (b0 == 10 ? c->lbias : c->gbias);
             size_t sat, sn;
             if (k < 0 || !S_item(c->in, subrs, (size_t)k, &sat, &sn)) return 0;
-            c->out->len = c->last_num; /* the number goes with the call */
-            c->nargs--;
-            c->last_num = (size_t)-1;
+            c->out->len = c->arg_at[--c->nargs]; /* the number goes with the call */
+            c->last_val = S_NOT_INT;
             if (!S_flatten(c, sat, sn, depth + 1)) return 0;
             continue;
         }
         if (b0 == 11) return 1; /* return: the subroutine's end */
-        c->last_num = (size_t)-1;
+        c->last_val = S_NOT_INT;
+        if (b0 == 1 || b0 == 3 || b0 == 18 || b0 == 23) { /* stem hints: counted, dropped */
+            c->nstems += c->nargs / 2;
+            S_drop_hint_args(c);
+            c->cleared = 1, c->nargs = 0;
+            continue;
+        }
+        if (b0 == 19 || b0 == 20) { /* hintmask, cntrmask: the vstems before, and the mask */
+            c->nstems += c->nargs / 2;
+            S_drop_hint_args(c);
+            size_t mask = ((size_t)c->nstems + 7) / 8;
+            if (i + mask > end) return 0;
+            i += mask;
+            c->cleared = 1, c->nargs = 0;
+            continue;
+        }
         if (b0 == 12) {
             if (i >= end) return 0;
             nb_buf_add(c->out, (const char *)p + start, 2);
@@ -173,17 +203,8 @@ static int S_flatten(S_Cs *c, size_t at, size_t n, int depth)
             continue;
         }
         nb_buf_add(c->out, (const char *)p + start, 1);
-        if (b0 == 1 || b0 == 3 || b0 == 18 || b0 == 23) { /* stem hints */
-            c->nstems += c->nargs / 2;
-        } else if (b0 == 19 || b0 == 20) { /* hintmask, cntrmask: vstems before, then the mask */
-            c->nstems += c->nargs / 2;
-            size_t mask = ((size_t)c->nstems + 7) / 8;
-            if (i + mask > end) return 0;
-            nb_buf_add(c->out, (const char *)p + i, mask);
-            i += mask;
-        } else if (b0 == 14) {
-            c->ended = 1;
-        }
+        if (b0 == 14) c->ended = 1;
+        if (b0 == 14 || b0 == 21 || b0 == 22 || b0 == 4) c->cleared = 1; /* endchar, movetos */
         c->nargs = 0;
     }
     return 1;
@@ -353,7 +374,7 @@ int nb_cffsub(const unsigned char *cff, size_t len, const uint16_t *gids, size_t
             break;
         }
         S_Cs c = {&in, gsubrs, fds[fd].subrs, S_bias(gsubrs.count), S_bias(fds[fd].subrs.count),
-                  &cs, 0, 0, 0, (size_t)-1, 0};
+                  &cs, 0, 0, 0, 0, {0}, S_NOT_INT};
         ok = S_flatten(&c, at, cn, 0) && c.ended;
         ends[i] = cs.len, fdsel[i] = (unsigned char)fd, newcid[i] = (uint16_t)cid;
         if (i) cids[i - 1] = (uint16_t)cid;

@@ -1,7 +1,7 @@
 /* A CID-keyed CFF subset of our own, for the faces a report draws every time: the glyphs
  * asked for (and .notdef) with their charstrings desubroutinized (every callsubr and
- * callgsubr replaced by what it calls), their CIDs kept, one Private DICT per Font DICT
- * without its Subrs. HarfBuzz (cff.c) does the same work over the whole face on every call:
+ * callgsubr replaced by what it calls) and unhinted (as HarfBuzz's NO_HINTING made them),
+ * their CIDs kept, one Private DICT per Font DICT without its Subrs. HarfBuzz (cff.c) does the same work over the whole face on every call:
  * about 7 ms for a report's body face, where this takes well under one (see bench/ and the
  * note of issue 15). Part of the painter's stage; every read is bounds-checked. */
 #ifndef NB_CFFSUB_H

@@ -1,6 +1,6 @@
 /* Unit tests: our own CID-keyed CFF subsets (cffsub.c). Every glyph of a subset, read back
  * by FreeType from the bare CFF by its CID, has the same outline (points, flags, contours,
- * in font units, unhinted) as the glyph in the original font: in FandolFang (no
+ * in font units, unhinted) and the same advance width as the glyph in the original font: in FandolFang (no
  * subroutines), FandolHei, FandolKai, FandolSong and Noto Serif CJK SC Bold (face 2 of a
  * collection, whose charstrings call local and global subroutines, so that every call is
  * inlined right). The CIDs are the font's own; what it does not handle (bad glyph lists,
@@ -101,7 +101,12 @@ static void S_same_outline(FT_Face a, unsigned ga, FT_Face b, unsigned gb, const
     memcpy(pa, oa.points, sizeof *pa * (size_t)na);
     memcpy(ta, oa.tags, (size_t)na);
     memcpy(ea, oa.contours, sizeof *ea * (size_t)ca);
+    FT_Pos advance = a->glyph->metrics.horiAdvance;
     if (FT_Load_Glyph(b, gb, flags)) fail_msg("%s: CID %u of the subset does not load", what, gb);
+    /* the width in the subset's charstring (hints dropped, the width kept) */
+    if (b->glyph->metrics.horiAdvance != advance)
+        fail_msg("%s: glyph %u is %ld wide, in the subset %ld", what, ga, (long)advance,
+                 (long)b->glyph->metrics.horiAdvance);
     FT_Outline ob = b->glyph->outline;
     if (ob.n_points != na || ob.n_contours != ca)
         fail_msg("%s: glyph %u has %d points in %d contours, its subset %d in %d", what, ga, na, ca,
