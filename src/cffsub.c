@@ -117,6 +117,15 @@ typedef struct {
 
 #define S_NOT_INT (-99999) /* a 16.16 fixed operand: never a subroutine number */
 
+/* Append to a charstring being written (binary: no terminating NUL, unlike nb_buf_add;
+ * this is the subsetter's inner loop). */
+static inline void S_put(NbBuf *b, const unsigned char *p, size_t n)
+{
+    if (b->len + n > b->cap) nb_grow(&b->s, &b->cap, b->len + n, 1);
+    memcpy(b->s + b->len, p, n);
+    b->len += n;
+}
+
 static long S_bias(size_t count)
 {
     return count < 1240 ? 107 : count < 33900 ? 1131 : 32768;
@@ -163,7 +172,7 @@ static int S_flatten(S_Cs *c, size_t at, size_t n, int depth)
             if (c->nargs >= S_STACK) return 0;
             c->arg_at[c->nargs++] = c->out->len;
             c->last_val = v;
-            nb_buf_add(c->out, (const char *)p + start, i - start);
+            S_put(c->out, p + start, i - start);
             continue;
         }
         i++;
@@ -197,12 +206,12 @@ static int S_flatten(S_Cs *c, size_t at, size_t n, int depth)
         }
         if (b0 == 12) {
             if (i >= end) return 0;
-            nb_buf_add(c->out, (const char *)p + start, 2);
+            S_put(c->out, p + start, 2);
             i++;
             c->nargs = 0;
             continue;
         }
-        nb_buf_add(c->out, (const char *)p + start, 1);
+        S_put(c->out, p + start, 1);
         if (b0 == 14) c->ended = 1;
         if (b0 == 14 || b0 == 21 || b0 == 22 || b0 == 4) c->cleared = 1; /* endchar, movetos */
         c->nargs = 0;
