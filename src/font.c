@@ -12,11 +12,15 @@
 
 #include "subset.h"
 
+#define S_GLYPH_CACHE 1024 /* code points remembered per face (a direct-mapped cache) */
+
 typedef struct {
     NbFaceInfo info;
     NbSfnt *sfnt;   /* the face's tables (subset.c reads TrueType for the painter too) */
     double upem;
     struct stat st; /* the file as it was mapped: a change means the mapping is stale */
+    uint32_t cached[S_GLYPH_CACHE]; /* code point + 1 (0: none) and its glyph: the cmap's */
+    uint16_t glyph[S_GLYPH_CACHE];  /* binary search, once per character and face */
 } S_Face;
 
 struct NbFonts {
@@ -163,14 +167,18 @@ static int S_family(NbFonts *fs, FcConfig *cfg, const char *family, NbDiag *diag
     return face;
 }
 
-/* Each role's installed faces, in the role's order, each face once. */
-static void S_resolve_roles(NbFonts *fs, FcConfig *cfg, const NbLayout *l, NbDiag *diag)
+/* Each role's installed faces, in the role's order, each face once; family_face[r][j] gets
+ * family j's face, or -1. */
+static void S_resolve_roles(NbFonts *fs, FcConfig *cfg, const NbLayout *l, NbDiag *diag,
+                            int **family_face)
 {
     for (size_t r = 0; r < l->nroles; r++) {
         fs->role_faces[r] = nb_xmalloc((l->roles[r].n + 1) * sizeof(int));
+        family_face[r] = nb_xmalloc((l->roles[r].n + 1) * sizeof(int));
         size_t k = 0;
         for (size_t j = 0; j < l->roles[r].n; j++) {
             int face = S_family(fs, cfg, l->roles[r].families[j], diag, l->file);
+            family_face[r][j] = face;
             int dup = 0;
             for (size_t m = 0; m < k; m++) dup |= fs->role_faces[r][m] == face;
             if (face >= 0 && !dup) fs->role_faces[r][k++] = face;
@@ -226,8 +234,156 @@ static void S_append_fallback(NbFonts *fs, const NbLayout *l)
     }
 }
 
+/* ------------------------------------------------------------------ the resolution cache
+ * Starting fontconfig reads its whole configuration and cache: most of a cold render's
+ * font time. Which file each family of the layout resolved to is kept in one file,
+ * $XDG_CACHE_HOME/nianbao/fonts (else ~/.cache/nianbao/fonts), under a stamp of what
+ * decides it: the families asked for, the font folders given (fonts/, --fonts), fontconfig's
+ * environment, and the times of fontconfig's configuration, its caches and the usual font
+ * folders (a font installed by apt runs fc-cache, which changes them). Any difference, or a
+ * file that no longer opens, and fontconfig is asked again. NIANBAO_FONT_CACHE=0 turns it
+ * off. A resolution that gave any warning is not kept. */
+
+static char *S_cache_path(void)
+{
+    const char *env = getenv("NIANBAO_FONT_CACHE");
+    if (env && !strcmp(env, "0")) return NULL;
+    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg == '/') return nb_xasprintf("%s/nianbao/fonts", xdg);
+    return home && *home == '/' ? nb_xasprintf("%s/.cache/nianbao/fonts", home) : NULL;
+}
+
+/* A path's modification time (and its absence) into the stamp. */
+static void S_stamp_path(NbBuf *b, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0)
+        nb_buf_printf(b, "%s %lld.%09ld %lld\n", path, (long long)st.st_mtim.tv_sec,
+                      st.st_mtim.tv_nsec, (long long)st.st_size);
+    else
+        nb_buf_printf(b, "%s -\n", path);
+}
+
+/* What decides the resolution, as text: the cache holds it on its first lines. */
+static void S_stamp(NbBuf *b, const NbLayout *l, const char *const *dirs, size_t ndirs)
+{
+    nb_buf_puts(b, "nianbao fonts 1\n");
+    for (size_t r = 0; r < l->nroles; r++)
+        for (size_t j = 0; j < l->roles[r].n; j++)
+            nb_buf_printf(b, "family %zu %zu %s\n", r, j, l->roles[r].families[j]);
+    for (size_t i = 0; i < ndirs; i++) S_stamp_path(b, dirs[i]);
+    static const char *const vars[] = {"FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT",
+                                       "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "HOME"};
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) {
+        const char *v = getenv(vars[i]);
+        nb_buf_printf(b, "env %s=%s\n", vars[i], v ? v : "");
+    }
+    static const char *const sys[] = {"/etc/fonts", "/etc/fonts/fonts.conf", "/etc/fonts/conf.d",
+                                      "/etc/fonts/local.conf", "/var/cache/fontconfig",
+                                      "/usr/share/fonts", "/usr/local/share/fonts"};
+    for (size_t i = 0; i < sizeof sys / sizeof *sys; i++) S_stamp_path(b, sys[i]);
+    const char *home = getenv("HOME"), *cf = getenv("FONTCONFIG_FILE");
+    if (cf) S_stamp_path(b, cf);
+    if (home && *home == '/') {
+        static const char *const mine[] = {".cache/fontconfig", ".config/fontconfig", ".fonts",
+                                           ".local/share/fonts", ".fontconfig"};
+        for (size_t i = 0; i < sizeof mine / sizeof *mine; i++) {
+            char *p = nb_xasprintf("%s/%s", home, mine[i]);
+            S_stamp_path(b, p);
+            free(p);
+        }
+    }
+    nb_buf_puts(b, "--\n");
+}
+
+/* The roles resolved from the cache, when its stamp is this one and every file opens. */
+static int S_from_cache(NbFonts *fs, const NbLayout *l, const char *stamp, size_t stamp_len,
+                        const char *path)
+{
+    size_t len = 0;
+    const char *err = NULL;
+    char *text = nb_read_file(path, &len, 1 << 20, &err);
+    int ok = text && len > stamp_len && !memcmp(text, stamp, stamp_len);
+    for (size_t r = 0; ok && r < l->nroles; r++) {
+        fs->role_faces[r] = nb_xmalloc((l->roles[r].n + 1) * sizeof(int));
+        fs->role_faces[r][0] = -1;
+    }
+    size_t *k = nb_xcalloc(l->nroles ? l->nroles : 1, sizeof *k);
+    for (char *line = ok ? text + stamp_len : NULL, *next; ok && line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (!next) {
+            ok = 0;
+            break;
+        }
+        *next++ = 0;
+        size_t r, j;
+        int index, used = 0;
+        if (sscanf(line, "%zu %zu %d %n", &r, &j, &index, &used) != 3 || r >= l->nroles ||
+            j >= l->roles[r].n || !used || k[r] >= l->roles[r].n) {
+            ok = 0;
+            break;
+        }
+        char *why = NULL;
+        int face = S_face_load(fs, line + used, index, l->roles[r].families[j], &why);
+        free(why);
+        if (face < 0) ok = 0;
+        int dup = 0;
+        for (size_t m = 0; ok && m < k[r]; m++) dup |= fs->role_faces[r][m] == face;
+        if (ok && !dup) fs->role_faces[r][k[r]++] = face, fs->role_faces[r][k[r]] = -1;
+    }
+    free(k);
+    free(text);
+    return ok;
+}
+
+/* Keep this resolution: every role's faces by family, under the stamp. */
+static void S_to_cache(const NbFonts *fs, const NbLayout *l, const NbBuf *stamp, const char *path,
+                       const int *const *family_face)
+{
+    NbBuf b = {0};
+    nb_buf_add(&b, stamp->s, stamp->len);
+    for (size_t r = 0; r < l->nroles; r++)
+        for (size_t j = 0; j < l->roles[r].n; j++) {
+            int face = family_face[r][j];
+            if (face < 0) continue;
+            const char *file = fs->faces[face].info.path;
+            if (strchr(file, '\n')) goto out;
+            nb_buf_printf(&b, "%zu %zu %d %s\n", r, j, fs->faces[face].info.index, file);
+        }
+    char *dir = nb_xstrdup(path);
+    for (char *slash = dir + 1; (slash = strchr(slash, '/')); slash++) { /* make its folders */
+        *slash = 0;
+        mkdir(dir, 0700);
+        *slash = '/';
+    }
+    free(dir);
+    const char *err = NULL;
+    (void)nb_write_atomic(path, b.s, b.len, &err); /* a cache: a failure only costs time */
+out:
+    nb_buf_free(&b);
+}
+
 NbFonts *nb_fonts_open(const NbLayout *l, const char *const *dirs, size_t ndirs, NbDiag *diag)
 {
+    char *cache = S_cache_path();
+    NbBuf stamp = {0};
+    if (cache) {
+        S_stamp(&stamp, l, dirs, ndirs);
+        NbFonts *fs = nb_xcalloc(1, sizeof *fs);
+        fs->nroles = l->nroles;
+        fs->role_faces = nb_xcalloc(l->nroles ? l->nroles : 1, sizeof *fs->role_faces);
+        NbDiag quiet = {0};
+        if (S_from_cache(fs, l, stamp.s, stamp.len, cache) && S_check_roles(fs, l, &quiet) &&
+            !quiet.n) {
+            nb_diag_free(&quiet);
+            nb_buf_free(&stamp);
+            free(cache);
+            S_append_fallback(fs, l);
+            return fs;
+        }
+        nb_diag_free(&quiet);
+        nb_fonts_free(fs);
+    }
     FcConfig *cfg = FcInitLoadConfigAndFonts();
     if (!cfg) {
         nb_diag_add(diag, NB_ERROR, (NbMark){"nianbao", 0, 0}, "fontconfig cannot start; is it installed?");
@@ -241,9 +397,21 @@ NbFonts *nb_fonts_open(const NbLayout *l, const char *const *dirs, size_t ndirs,
     NbFonts *fs = nb_xcalloc(1, sizeof *fs);
     fs->nroles = l->nroles;
     fs->role_faces = nb_xcalloc(l->nroles ? l->nroles : 1, sizeof *fs->role_faces);
-    S_resolve_roles(fs, cfg, l, diag);
+    int **family_face = nb_xcalloc(l->nroles ? l->nroles : 1, sizeof *family_face);
+    size_t before = diag->n;
+    S_resolve_roles(fs, cfg, l, diag, family_face);
     FcConfigDestroy(cfg);
-    if (!S_check_roles(fs, l, diag)) {
+    int ok = S_check_roles(fs, l, diag);
+    if (ok && cache && diag->n == before) { /* stamped as fontconfig left its caches */
+        stamp.len = 0;
+        S_stamp(&stamp, l, dirs, ndirs);
+        S_to_cache(fs, l, &stamp, cache, (const int *const *)family_face);
+    }
+    for (size_t r = 0; r < l->nroles; r++) free(family_face[r]);
+    free(family_face);
+    nb_buf_free(&stamp);
+    free(cache);
+    if (!ok) {
         nb_fonts_free(fs);
         return NULL;
     }
@@ -284,7 +452,14 @@ void nb_fonts_free(NbFonts *fs)
 unsigned nb_fonts_glyph(NbFonts *fs, int face, uint32_t cp)
 {
     if (face < 0 || (size_t)face >= fs->nfaces) return 0;
-    return nb_sfnt_glyph(fs->faces[face].sfnt, cp);
+    S_Face *f = &fs->faces[face];
+    size_t slot = (cp ^ (cp >> 10)) % S_GLYPH_CACHE;
+    if (f->cached[slot] != cp + 1) {
+        unsigned g = nb_sfnt_glyph(f->sfnt, cp);
+        f->cached[slot] = cp + 1;
+        f->glyph[slot] = (uint16_t)(g <= 0xFFFF ? g : 0);
+    }
+    return f->glyph[slot];
 }
 
 int nb_fonts_face(NbFonts *fs, int role, uint32_t cp)
@@ -304,8 +479,7 @@ int nb_fonts_role_face(const NbFonts *fs, int role)
 double nb_fonts_advance(NbFonts *fs, int face, uint32_t cp)
 {
     if (face < 0 || (size_t)face >= fs->nfaces) return 1.0;
-    const S_Face *f = &fs->faces[face];
-    return nb_sfnt_advance(f->sfnt, nb_sfnt_glyph(f->sfnt, cp)) / f->upem;
+    return nb_sfnt_advance(fs->faces[face].sfnt, nb_fonts_glyph(fs, face, cp)) / fs->faces[face].upem;
 }
 
 size_t nb_fonts_count(const NbFonts *fs)
