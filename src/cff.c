@@ -19,6 +19,7 @@
 struct NbCff {
     hb_face_t *face;
     hb_blob_t *cff;  /* its CFF table, for our own subsetter (cffsub.c) */
+    NbCffGlyphs *kept; /* the glyphs it flattened so far */
 };
 
 /* Tables a CFF subset for a PDF does not need: dropped before HarfBuzz subsets them (the
@@ -51,12 +52,14 @@ NbCff *nb_cff_open(const unsigned char *data, size_t len, unsigned index, char *
     NbCff *c = nb_xcalloc(1, sizeof *c);
     c->face = face;
     c->cff = cff;
+    c->kept = nb_cffsub_glyphs_new();
     return c;
 }
 
 void nb_cff_close(NbCff *c)
 {
     if (!c) return;
+    nb_cffsub_glyphs_free(c->kept);
     hb_blob_destroy(c->cff);
     hb_face_destroy(c->face);
     free(c);
@@ -82,7 +85,7 @@ static int S_own(NbCff *c, const uint16_t *gids, size_t n, NbCffSubset *out)
     for (size_t i = 0; i < n; i++)
         if (set[i] && (!m || set[m - 1] != set[i])) set[m++] = set[i];
     NbBuf b = {0};
-    int ok = nb_cffsub(cff, len, set, m, cids, &b);
+    int ok = nb_cffsub(cff, len, set, m, cids, &b, c->kept);
     if (ok) {
         out->data = (unsigned char *)b.s, out->len = b.len;
         out->cids = nb_xcalloc(n ? n : 1, sizeof *out->cids);

@@ -314,8 +314,43 @@ typedef struct {
     S_Index subrs;
 } S_Fd;
 
+struct NbCffGlyphs {
+    const unsigned char *cff; /* the table they are of */
+    size_t len, nglyphs;
+    uint32_t *at, *n;          /* per glyph: its flattened charstring in `arena` (n 0: not yet) */
+    uint16_t *cid;
+    unsigned char *fd;
+    NbBuf arena;
+};
+
+NbCffGlyphs *nb_cffsub_glyphs_new(void)
+{
+    return nb_xcalloc(1, sizeof(NbCffGlyphs));
+}
+
+void nb_cffsub_glyphs_free(NbCffGlyphs *k)
+{
+    if (!k) return;
+    free(k->at), free(k->n), free(k->cid), free(k->fd);
+    nb_buf_free(&k->arena);
+    free(k);
+}
+
+/* The kept glyphs of this table (emptied when they were another's). */
+static void S_glyphs_for(NbCffGlyphs *k, const unsigned char *cff, size_t len, size_t nglyphs)
+{
+    if (k->cff == cff && k->len == len && k->nglyphs == nglyphs) return;
+    free(k->at), free(k->n), free(k->cid), free(k->fd);
+    k->arena.len = 0;
+    k->cff = cff, k->len = len, k->nglyphs = nglyphs;
+    k->at = nb_xcalloc(nglyphs ? nglyphs : 1, sizeof *k->at);
+    k->n = nb_xcalloc(nglyphs ? nglyphs : 1, sizeof *k->n);
+    k->cid = nb_xcalloc(nglyphs ? nglyphs : 1, sizeof *k->cid);
+    k->fd = nb_xcalloc(nglyphs ? nglyphs : 1, 1);
+}
+
 int nb_cffsub(const unsigned char *cff, size_t len, const uint16_t *gids, size_t n,
-              uint16_t *cids, NbBuf *out)
+              uint16_t *cids, NbBuf *out, NbCffGlyphs *kept)
 {
     S_In in = {cff, len};
     out->len = 0;
@@ -372,9 +407,20 @@ int nb_cffsub(const unsigned char *cff, size_t len, const uint16_t *gids, size_t
     unsigned char *fdsel = nb_xmalloc(total);
     uint16_t *newcid = nb_xmalloc(total * sizeof *newcid);
     int ok = 1;
+    if (kept) S_glyphs_for(kept, cff, len, nglyphs);
     for (size_t i = 0; i < total && ok; i++) {
         unsigned g = i ? gids[i - 1] : 0;
         size_t at, cn;
+        if ((i && g == 0) || (i > 1 && gids[i - 1] <= gids[i - 2]) || g >= nglyphs) {
+            ok = 0;
+            break;
+        }
+        if (kept && kept->n[g]) { /* flattened for an earlier subset */
+            S_put(&cs, (const unsigned char *)kept->arena.s + kept->at[g], kept->n[g]);
+            ends[i] = cs.len, fdsel[i] = kept->fd[g], newcid[i] = kept->cid[g];
+            if (i) cids[i - 1] = kept->cid[g];
+            continue;
+        }
         int fd = S_fd_of(&in, (size_t)fdselect, nglyphs, g);
         long cid = S_cid_of(&in, (size_t)charset, nglyphs, g);
         if ((i && g == 0) || (i > 1 && gids[i - 1] <= gids[i - 2]) || fd < 0 ||
@@ -384,9 +430,15 @@ int nb_cffsub(const unsigned char *cff, size_t len, const uint16_t *gids, size_t
         }
         S_Cs c = {&in, gsubrs, fds[fd].subrs, S_bias(gsubrs.count), S_bias(fds[fd].subrs.count),
                   &cs, 0, 0, 0, 0, {0}, S_NOT_INT};
+        size_t from = cs.len;
         ok = S_flatten(&c, at, cn, 0) && c.ended;
         ends[i] = cs.len, fdsel[i] = (unsigned char)fd, newcid[i] = (uint16_t)cid;
         if (i) cids[i - 1] = (uint16_t)cid;
+        if (ok && kept && cs.len - from < 0xFFFFFFFFu && kept->arena.len < 0x7FFFFFFFu) {
+            kept->at[g] = (uint32_t)kept->arena.len, kept->n[g] = (uint32_t)(cs.len - from);
+            kept->cid[g] = (uint16_t)cid, kept->fd[g] = (unsigned char)fd;
+            S_put(&kept->arena, (const unsigned char *)cs.s + from, cs.len - from);
+        }
     }
     if (ok) {
         /* the Private DICTs without Subrs */

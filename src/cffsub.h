@@ -12,12 +12,19 @@
 
 #include "util.h"
 
+/* The glyphs of one CFF table as flattened so far, kept from one subset to the next (a
+ * report's body face draws mostly the glyphs the reports before it drew): at most the
+ * table's own size. */
+typedef struct NbCffGlyphs NbCffGlyphs;
+NbCffGlyphs *nb_cffsub_glyphs_new(void);
+void nb_cffsub_glyphs_free(NbCffGlyphs *k);
+
 /* The subset of the bare CFF table cff[0..len) holding glyph 0 and gids[0..n) (sorted,
  * each once) into *out; cids[i] gets the CID of gids[i]. 0 (with *out empty) when the CFF
  * is not one this handles: name-keyed, without FDSelect, a charstring whose subroutine
  * number is not a plain number, nesting deeper than the format allows, or corrupt; the
- * caller then asks HarfBuzz. */
+ * caller then asks HarfBuzz. kept (or NULL) holds glyphs flattened before, and gets these. */
 int nb_cffsub(const unsigned char *cff, size_t len, const uint16_t *gids, size_t n,
-              uint16_t *cids, NbBuf *out);
+              uint16_t *cids, NbBuf *out, NbCffGlyphs *kept);
 
 #endif

@@ -136,7 +136,7 @@ static void test_subset_glyphs_draw_as_in_the_font(void **state)
         assert_true(keyed);
         size_t n = S_spread(nglyphs, 400, gids);
         NbBuf out = {0};
-        if (!nb_cffsub(f->cff, f->cff_len, gids, n, cids, &out)) fail_msg("%s: not subset", f->path);
+        if (!nb_cffsub(f->cff, f->cff_len, gids, n, cids, &out, NULL)) fail_msg("%s: not subset", f->path);
         assert_true(out.len > 0 && out.len < f->cff_len);
         FT_Face sub;
         assert_int_equal(FT_New_Memory_Face(S_ft, (const FT_Byte *)out.s, (FT_Long)out.len, 0, &sub), 0);
@@ -165,7 +165,7 @@ static void test_subset_has_no_subroutines(void **state)
     S_Font *f = &S_fonts[4]; /* Noto Serif CJK: heavily subroutinized */
     uint16_t gids[] = {100, 2000, 30000}, cids[3];
     NbBuf out = {0};
-    assert_true(nb_cffsub(f->cff, f->cff_len, gids, 3, cids, &out));
+    assert_true(nb_cffsub(f->cff, f->cff_len, gids, 3, cids, &out, NULL));
     assert_true(out.len < 20000);
     for (unsigned g = 0; g < 4; g++) {
         size_t n = 0;
@@ -177,6 +177,32 @@ static void test_subset_has_no_subroutines(void **state)
     nb_buf_free(&out);
 }
 
+/* A subset made with glyphs kept from earlier subsets is byte for byte the one made
+ * without: for each font, a second subset sharing half its glyphs with the first. */
+static void test_kept_glyphs_give_the_same_subset(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NFONTS; i++) {
+        S_Font *f = &S_fonts[i];
+        uint16_t a[200], b[200], cids[200];
+        int keyed = 0;
+        size_t nglyphs = nb_cff_charset(f->cff, f->cff_len, NULL, 0, &keyed);
+        assert_true(nglyphs > 400);
+        size_t na = S_spread(nglyphs - 200, 200, a), nb = 0;
+        for (size_t k = 0; k < na; k += 2) b[nb++] = a[k];     /* half of the first's */
+        for (size_t k = 0; nb < 150; k++) b[nb++] = (uint16_t)(a[na - 1] + 1 + k);
+        NbCffGlyphs *kept = nb_cffsub_glyphs_new();
+        NbBuf first = {0}, with = {0}, without = {0};
+        assert_true(nb_cffsub(f->cff, f->cff_len, a, na, cids, &first, kept));
+        assert_true(nb_cffsub(f->cff, f->cff_len, b, nb, cids, &with, kept));
+        assert_true(nb_cffsub(f->cff, f->cff_len, b, nb, cids, &without, NULL));
+        assert_int_equal(with.len, without.len);
+        assert_memory_equal(with.s, without.s, with.len);
+        nb_buf_free(&first), nb_buf_free(&with), nb_buf_free(&without);
+        nb_cffsub_glyphs_free(kept);
+    }
+}
+
 /* A glyph list that is not sorted, repeats a glyph, asks for .notdef or for a glyph past the
  * font's end is refused. */
 static void test_bad_glyph_lists_refused(void **state)
@@ -186,10 +212,10 @@ static void test_bad_glyph_lists_refused(void **state)
     uint16_t cids[4];
     NbBuf out = {0};
     uint16_t unsorted[] = {30, 20}, twice[] = {20, 20}, notdef[] = {0, 20}, past[] = {20, 65534};
-    assert_false(nb_cffsub(f->cff, f->cff_len, unsorted, 2, cids, &out));
-    assert_false(nb_cffsub(f->cff, f->cff_len, twice, 2, cids, &out));
-    assert_false(nb_cffsub(f->cff, f->cff_len, notdef, 2, cids, &out));
-    assert_false(nb_cffsub(f->cff, f->cff_len, past, 2, cids, &out));
+    assert_false(nb_cffsub(f->cff, f->cff_len, unsorted, 2, cids, &out, NULL));
+    assert_false(nb_cffsub(f->cff, f->cff_len, twice, 2, cids, &out, NULL));
+    assert_false(nb_cffsub(f->cff, f->cff_len, notdef, 2, cids, &out, NULL));
+    assert_false(nb_cffsub(f->cff, f->cff_len, past, 2, cids, &out, NULL));
     assert_int_equal(out.len, 0);
     nb_buf_free(&out);
 }
@@ -205,14 +231,14 @@ static void test_truncated_and_corrupt_tables(void **state)
     for (size_t len = 0; len < 4096; len += 7) {
         unsigned char *copy = malloc(len ? len : 1); /* exactly len bytes: ASan sees any overread */
         memcpy(copy, f->cff, len);
-        assert_false(nb_cffsub(copy, len, gids, 2, cids, &out));
+        assert_false(nb_cffsub(copy, len, gids, 2, cids, &out, NULL));
         free(copy);
     }
     unsigned char *copy = malloc(f->cff_len);
     for (size_t at = 0; at < 600; at++) {
         memcpy(copy, f->cff, f->cff_len);
         copy[at] = 0xFF;
-        (void)nb_cffsub(copy, f->cff_len, gids, 2, cids, &out);
+        (void)nb_cffsub(copy, f->cff_len, gids, 2, cids, &out, NULL);
     }
     free(copy);
     nb_buf_free(&out);
@@ -223,6 +249,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_subset_glyphs_draw_as_in_the_font),
         cmocka_unit_test(test_subset_has_no_subroutines),
+        cmocka_unit_test(test_kept_glyphs_give_the_same_subset),
         cmocka_unit_test(test_bad_glyph_lists_refused),
         cmocka_unit_test(test_truncated_and_corrupt_tables),
     };
