@@ -135,22 +135,33 @@ double nb_table_page_height(const NbTable *t, size_t r0, size_t r1)
     return sum;
 }
 
+static int S_by_place(const void *a, const void *b)
+{
+    const NbTCell *x = *(const NbTCell *const *)a, *y = *(const NbTCell *const *)b;
+    if (x->in.row != y->in.row) return x->in.row < y->in.row ? -1 : 1;
+    return (x->in.col > y->in.col) - (x->in.col < y->in.col);
+}
+
 int nb_table_tag(NbTable *t, NbDoc *doc, int parent)
 {
     int table = nb_doc_elem(doc, "Table", parent);
+    NbTCell **order = nb_xmalloc((t->ncells ? t->ncells : 1) * sizeof *order);
+    for (size_t i = 0; i < t->ncells; i++) order[i] = &t->cells[i];
+    qsort(order, t->ncells, sizeof *order, S_by_place); /* by row, then column */
+    size_t i = 0;
     for (size_t r = 0; r < t->nrows; r++) {
         int tr = nb_doc_elem(doc, "TR", table);
-        for (size_t c = 0; c < t->ncols; c++) /* the cells starting in row r, left to right */
-            for (size_t i = 0; i < t->ncells; i++) {
-                NbTCell *cell = &t->cells[i];
-                if ((size_t)cell->in.row != r || (size_t)cell->in.col != c) continue;
-                int head = cell->in.row < t->header_rows;
-                cell->elem = nb_doc_elem(doc, cell->in.number && !head ? "TD" : "TH", tr);
-                NbElem *e = &doc->elems[cell->elem];
-                e->rowspan = cell->in.rowspan, e->colspan = cell->in.colspan;
-                if (!cell->in.number || head) e->scope = head ? NB_SCOPE_COLUMN : NB_SCOPE_ROW;
-            }
+        for (; i < t->ncells && (size_t)order[i]->in.row <= r; i++) { /* the cells starting in r */
+            NbTCell *cell = order[i];
+            if ((size_t)cell->in.row != r) continue;
+            int head = cell->in.row < t->header_rows;
+            cell->elem = nb_doc_elem(doc, cell->in.number && !head ? "TD" : "TH", tr);
+            NbElem *e = &doc->elems[cell->elem];
+            e->rowspan = cell->in.rowspan, e->colspan = cell->in.colspan;
+            if (!cell->in.number || head) e->scope = head ? NB_SCOPE_COLUMN : NB_SCOPE_ROW;
+        }
     }
+    free(order);
     return table;
 }
 
