@@ -7,7 +7,13 @@ Prints: cold `nianbao render` wall time (median of N process runs), the PDF's by
 `nianbao batch` over N *different* generated reports (bench/gen.py) with -j 1 and -j 2:
 reports per second, ms per report and the peak RSS of a worker; with --rss N, the peak RSS of
 a batch of N reports (10,000 shows it does not grow with the count); then Typst's cold
-compile (`time node bench.mjs 1`, median of 3) and its in-process rate, and the ratios. Typst comes from the npm registry (see ../shared/bench/typst/README.md); it is
+compile (`node bench.mjs 1 --no-tags`, median of 3) and its in-process rate (untagged and
+tagged), all with `--input faces=official` (FandolFang, FandolHei, FandolKai, Noto Serif CJK SC
+Bold: the faces nianbao uses by default), and last issue 15's targets, each with its measured
+value and ratio: the -j 1 rate against Typst's in-process rate, -j 2 over -j 1, the cold
+render against Typst's cold compile, the seed's bytes against Typst's untagged PDF, the peak
+RSS (with --rss), and the share of a -j 1 batch's CPU (perf) outside compression and the
+kernel's reading and writing. Typst comes from the npm registry (see ../shared/bench/typst/README.md); it is
 installed into $TYPST_PEER_DIR (default /tmp/typst-peer) when missing.
 With --faces N (default 200): the cost of the official look's faces (OpenType, CFF, subset
 by HarfBuzz) against the TrueType faces used before (AR PL, WenQuanYi), in the same run:
@@ -26,6 +32,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get('NIANBAO_SHARED', os.path.join(ROOT, '..', 'shared'))
 SEED = os.path.join(ROOT, 'samples', 'dingdingmen-2023.yaml')
 TYPST_DIR = os.path.join(SHARED, 'bench', 'typst')
+# the folders of the faces nianbao uses by default, for Typst's --input faces=official
+OFFICIAL_FONT_PATHS = [p for p in ('/usr/local/share/fonts/fandol', '/usr/share/fonts/opentype/noto')
+                       if os.path.isdir(p)]
 PEER = os.environ.get('TYPST_PEER_DIR', os.path.join(tempfile.gettempdir(), 'typst-peer'))
 
 
@@ -182,6 +191,8 @@ def samples_sizes(out_dir):
 
 
 def typst(out_dir):
+    """Typst on the seed with the official faces: cold compile (median of 3), in-process
+    ms/report (20 fresh renders) untagged and tagged, and the untagged PDF's bytes."""
     mod = os.path.join(PEER, 'node_modules', '@myriaddreamin', 'typst-ts-node-compiler')
     if not os.path.isdir(mod):
         print(f'installing the Typst peer into {PEER} …', file=sys.stderr)
@@ -192,11 +203,71 @@ def typst(out_dir):
             return None
     env = dict(os.environ, TYPST_PEER_DIR=PEER)
     script = os.path.join(TYPST_DIR, 'bench.mjs')
+    faces = ['--input', 'faces=official']
+    for d in OFFICIAL_FONT_PATHS:
+        faces += ['--font-path', d]
     out = os.path.join(out_dir, 'typst.pdf')
-    cold = [timed(['node', script, '1', '--no-tags', '--out', out], env=env, cwd=TYPST_DIR)[0] for _ in range(3)]
-    _, text = timed(['node', script, '20', '--no-tags'], env=env, cwd=TYPST_DIR)
-    per = next((float(l.split()[1]) for l in text.splitlines() if l.startswith('ms/report')), float('nan'))
-    return statistics.median(cold), per, os.path.getsize(out)
+    cold = [timed(['node', script, '1', '--no-tags', '--out', out, *faces], env=env, cwd=TYPST_DIR)[0]
+            for _ in range(3)]
+
+    def per_report(*extra):
+        _, text = timed(['node', script, '20', *extra, *faces], env=env, cwd=TYPST_DIR)
+        return next((float(l.split()[1]) for l in text.splitlines() if l.startswith('ms/report')),
+                    float('nan'))
+    return statistics.median(cold), per_report('--no-tags'), per_report(), os.path.getsize(out)
+
+
+def fonts_ok(pdf):
+    """Every font of the PDF embedded, subset and Unicode-mapped (pdffonts)."""
+    rows = subprocess.run(['pdffonts', pdf], capture_output=True, text=True).stdout.splitlines()[2:]
+    return bool(rows) and all(r.split()[-5:-2] == ['yes', 'yes', 'yes'] for r in rows)
+
+
+def share_outside(reports, out_dir):
+    """The share of a -j 1 batch's CPU samples outside compression (libdeflate, zlib) and
+    writing (the kernel: the files read and written), by perf; None without perf."""
+    if not shutil.which('perf'):
+        return None
+    data = os.path.join(out_dir, 'perf.data')
+    out = os.path.join(out_dir, 'out-perf')
+    shutil.rmtree(out, ignore_errors=True)
+    r = subprocess.run(['perf', 'record', '-q', '-o', data, '--', os.path.join(ROOT, 'nianbao'),
+                        'batch', reports, '-o', out, '-j', '1', '-q'], capture_output=True, text=True)
+    if r.returncode:
+        return None
+    rep = subprocess.run(['perf', 'report', '-i', data, '--no-children', '--sort', 'dso', '-g', 'none',
+                          '--stdio'], capture_output=True, text=True).stdout
+    shares = {}
+    for line in rep.splitlines():
+        f = line.split()
+        if len(f) >= 2 and f[0].endswith('%') and not line.startswith('#'):
+            shares[f[1]] = float(f[0].rstrip('%'))
+    comp = sum(v for k, v in shares.items() if k.startswith(('libdeflate', 'libz.')))
+    kern = sum(v for k, v in shares.items() if 'kernel' in k)
+    return 100 - comp - kern, comp, kern
+
+
+def targets(d, seed_ms, seed_bytes, seed_pdf, rates, rss, t, share):
+    """Issue 15's targets, each with its measured value and ratio."""
+    cold, untagged_ms, tagged_ms, tbytes = t
+    print('targets (issue 15), nianbao against Typst 0.14 with the same official faces:')
+    if 1 in rates:
+        ms = 1000 / rates[1]
+        print(f'  batch -j 1: {ms:.2f} ms/report against Typst in-process {untagged_ms:.1f} '
+              f'(untagged; {tagged_ms:.1f} tagged) = {untagged_ms / ms:.2f}x, target >= 10x')
+    if 1 in rates and 2 in rates:
+        print(f'  batch -j 2 / -j 1 = {rates[2] / rates[1]:.2f}, target >= 1.85')
+    print(f'  cold render: {seed_ms:.1f} ms against Typst cold {cold * 1000:.1f} ms = '
+          f'{seed_ms / (cold * 1000):.3f}, target <= {1 / 12:.3f}')
+    print(f'  seed bytes: {seed_bytes} against Typst untagged {tbytes} = {seed_bytes / tbytes:.2f}, '
+          f'target <= 0.80; fonts embedded, subset, mapped: {"yes" if fonts_ok(seed_pdf) else "NO"}; tagged')
+    if rss:
+        n, mb = rss
+        print(f'  peak RSS, batch -j 2 of {n}: {mb:.1f} MB, target < 50 MB')
+    if share:
+        out, comp, kern = share
+        print(f'  share of a -j 1 batch outside compression and writing: {out:.0f} % '
+              f'(compression {comp:.0f} %, kernel {kern:.0f} %), target < 40 %')
 
 
 def main():
@@ -215,12 +286,14 @@ def main():
         d = a.work or tmp
         os.makedirs(d, exist_ok=True)
         med, lo, hi, size, pages = nianbao(a.runs, d)
+        seed_pdf = os.path.join(d, 'seed.pdf')
         print(f'nianbao render (cold process), seed report: median {med*1000:.1f} ms '
               f'(min {lo*1000:.1f}, max {hi*1000:.1f}, {a.runs} runs)')
         print(f'nianbao PDF: {size} bytes, {pages} pages')
-        rates = {}
+        rates, rss_row, share = {}, None, None
         if a.batch:
             reports = generate(a.batch, d)
+            share = share_outside(reports, d)
             for jobs in (1, 2):
                 n, dt, rss = batch(reports, jobs, d)
                 rates[jobs] = n / dt
@@ -230,6 +303,7 @@ def main():
         if a.rss:
             reports = generate(a.rss, d)
             n, dt, rss = batch(reports, 2, d)
+            rss_row = (n, rss / 1024)
             print(f'nianbao batch -j 2 of {n} reports: {dt:.1f} s, peak RSS {rss/1024:.1f} MB')
         if a.faces:
             faces(a.faces, d)
@@ -241,15 +315,13 @@ def main():
         t = typst(d)
         if not t:
             return
-        cold, per, tsize = t
+        cold, per, per_tagged, tsize = t
         for name, b in sizes.items():
             print(f'sample {name}: {b} bytes = {b/tsize:.2f} × typst\'s untagged seed ({tsize} bytes)')
-        print(f'typst cold compile (node bench.mjs 1 --no-tags): median {cold*1000:.1f} ms (3 runs)')
-        print(f'typst in-process: {per:.1f} ms/report (20 renders, fresh, untagged)')
+        print(f'typst cold compile (node bench.mjs 1 --no-tags, official faces): median {cold*1000:.1f} ms (3 runs)')
+        print(f'typst in-process: {per:.1f} ms/report untagged, {per_tagged:.1f} tagged (20 renders, fresh)')
         print(f'typst PDF (untagged): {tsize} bytes')
-        print(f'ratios: cold time nianbao/typst = {med/cold:.3f}; bytes nianbao/typst = {size/tsize:.2f}')
-        for jobs, rate in rates.items():
-            print(f'ratio: batch -j {jobs} rate vs typst in-process = {rate * per / 1000:.2f}x')
+        targets(d, med * 1000, size, seed_pdf, rates, rss_row, t, share)
 
 
 if __name__ == '__main__':
