@@ -98,9 +98,8 @@ static void S_same_outline(FT_Face a, unsigned ga, FT_Face b, unsigned gb, const
     FT_Vector *pa = malloc(sizeof *pa * (size_t)(na ? na : 1));
     char *ta = malloc((size_t)(na ? na : 1));
     short *ea = malloc(sizeof *ea * (size_t)(ca ? ca : 1));
-    memcpy(pa, oa.points, sizeof *pa * (size_t)na);
-    memcpy(ta, oa.tags, (size_t)na);
-    memcpy(ea, oa.contours, sizeof *ea * (size_t)ca);
+    if (na) memcpy(pa, oa.points, sizeof *pa * (size_t)na), memcpy(ta, oa.tags, (size_t)na);
+    if (ca) memcpy(ea, oa.contours, sizeof *ea * (size_t)ca); /* a space has none */
     FT_Pos advance = a->glyph->metrics.horiAdvance;
     if (FT_Load_Glyph(b, gb, flags)) fail_msg("%s: CID %u of the subset does not load", what, gb);
     /* the width in the subset's charstring (hints dropped, the width kept) */
