@@ -32,9 +32,9 @@ static HPDF_MMgr S_mmgr(HPDF_Doc pdf)
     return pdf->mmgr;
 }
 
-/* A stream object holding data: deflated by libharu when flate; else written as it is,
- * with `hook` writing its dictionary's extra entries (data already deflated). */
-static HPDF_Dict S_stream_obj(HPDF_Doc pdf, const void *data, size_t len, int flate,
+/* A stream object holding data as it is, with `hook` writing its dictionary's extra entries
+ * (the filter of data already deflated). */
+static HPDF_Dict S_stream_obj(HPDF_Doc pdf, const void *data, size_t len,
                               HPDF_Dict_OnWriteFunc hook, HPDF_STATUS *st)
 {
     HPDF_Dict d = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
@@ -42,7 +42,6 @@ static HPDF_Dict S_stream_obj(HPDF_Doc pdf, const void *data, size_t len, int fl
         *st |= HPDF_FAILD_TO_ALLOC_MEM;
         return NULL;
     }
-    if (flate) d->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
     if (hook) d->write_fn = hook;
     *st |= HPDF_Stream_Write(d->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
     return d;
@@ -345,7 +344,7 @@ static HPDF_STATUS S_stream_z(NbPdfPainter *p, HPDF_Dict *out, const void *data,
     size_t zlen = len;
     if (!deflated && !S_deflate(p, data, len, &z, &zlen)) return HPDF_FAILD_TO_ALLOC_MEM;
     HPDF_STATUS st = HPDF_OK;
-    *out = S_stream_obj(p->pdf, z ? z : data, zlen, 0, S_write_flate, &st);
+    *out = S_stream_obj(p->pdf, z ? z : data, zlen, S_write_flate, &st);
     free(z);
     return st;
 }
@@ -1132,7 +1131,7 @@ static int S_pdfa(NbPdfPainter *p, const NbDoc *doc)
     const char *producer = HPDF_GetInfoAttr(pdf, HPDF_INFO_PRODUCER);
     NbBuf x = {0};
     S_xmp(&x, doc->title, doc->author, "nianbao", producer ? producer : "");
-    HPDF_Dict meta = S_stream_obj(pdf, x.s, x.len, 0, NULL, &st); /* unfiltered, as XMP asks */
+    HPDF_Dict meta = S_stream_obj(pdf, x.s, x.len, NULL, &st); /* unfiltered, as XMP asks */
     nb_buf_free(&x);
     HPDF_Dict icc = NULL;
     st |= S_stream_z(p, &icc, nb_srgb_icc, nb_srgb_icc_len, 0);
