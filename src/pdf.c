@@ -387,13 +387,9 @@ static void S_tounicode(const S_Face *f, NbBuf *b)
             size_t len = 14;
             S_hex4(line + 1, f->code[ks[i]]);
             line[0] = '<', line[5] = '>', line[6] = ' ', line[7] = '<';
-            if (cp <= 0xFFFF) {
-                S_hex4(line + 8, cp);
-            } else { /* UTF-16: a surrogate pair */
-                S_hex4(line + 8, 0xD800 + ((cp - 0x10000) >> 10));
-                S_hex4(line + 12, 0xDC00 + ((cp - 0x10000) & 0x3FF));
-                len = 18;
-            }
+            uint16_t u[2]; /* UTF-16: a surrogate pair above U+FFFF */
+            for (size_t k = 0, n = nb_utf16(cp, u); k < n; k++) S_hex4(line + 8 + 4 * k, u[k]);
+            if (cp > 0xFFFF) len = 18;
             line[len - 2] = '>', line[len - 1] = '\n';
             nb_buf_add(b, line, len);
         }
@@ -885,10 +881,9 @@ static HPDF_Binary S_text_obj(HPDF_Doc pdf, const char *s)
     const char *end = s + strlen(s);
     nb_buf_add(&b, "\xFE\xFF", 2);
     while (s < end) {
-        uint32_t cp = nb_utf8_next(&s, end);
-        uint32_t u[2] = {cp, 0};
-        if (cp > 0xFFFF) u[0] = 0xD800 + ((cp - 0x10000) >> 10), u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
-        for (int k = 0; k < 2 && u[k]; k++) {
+        uint16_t u[2];
+        size_t n = nb_utf16(nb_utf8_next(&s, end), u);
+        for (size_t k = 0; k < n; k++) {
             char two[2] = {(char)(u[k] >> 8), (char)(u[k] & 0xFF)};
             nb_buf_add(&b, two, 2);
         }
@@ -1418,23 +1413,6 @@ int nb_pdf_combined_add(NbPdfCombined *c, const NbDoc *doc, NbDiag *diag)
     return 1;
 }
 
-/* A text string: UTF-16BE in hex, with its byte order mark. */
-static void S_text_string(NbBuf *b, const char *s)
-{
-    const char *end = s + strlen(s);
-    char h[5] = {0};
-    nb_buf_puts(b, "<FEFF");
-    while (s < end) {
-        uint32_t cp = nb_utf8_next(&s, end);
-        if (cp > 0xFFFF) {
-            S_hex4(h, 0xD800 + ((cp - 0x10000) >> 10)), nb_buf_add(b, h, 4);
-            cp = 0xDC00 + ((cp - 0x10000) & 0x3FF);
-        }
-        S_hex4(h, cp), nb_buf_add(b, h, 4);
-    }
-    nb_buf_puts(b, ">");
-}
-
 int nb_pdf_combined_end(NbPdfCombined *c, size_t *pages, NbDiag *diag)
 {
     NbBuf b = {0};
@@ -1447,7 +1425,7 @@ int nb_pdf_combined_end(NbPdfCombined *c, size_t *pages, NbDiag *diag)
         const S_Part *pt = &c->parts[i];
         b.len = 0;
         nb_buf_puts(&b, "<<\n/Title ");
-        S_text_string(&b, pt->title);
+        nb_pdf_text_string(&b, pt->title);
         nb_buf_printf(&b, "\n/Parent %u 0 R\n", outlines);
         if (i) nb_buf_printf(&b, "/Prev %u 0 R\n", c->parts[i - 1].outline);
         if (i + 1 < c->nparts) nb_buf_printf(&b, "/Next %u 0 R\n", c->parts[i + 1].outline);

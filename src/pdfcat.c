@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 /* ------------------------------------------------------------------ the lexer
  * Enough of PDF's syntax (ISO 32000-1, 7.2-7.3) to find an object's end and its
  * references: white space, comments, delimiters, literal strings with nested parentheses
@@ -329,6 +331,22 @@ static int S_object_at(const S_In *in, unsigned long num, const char **s, const 
     }
     if (!S_word(k, "endobj")) return nb_fail(err, "object %lu has no endobj", num);
     return 1;
+}
+
+void nb_pdf_text_string(NbBuf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const char *end = s + strlen(s);
+    nb_buf_puts(b, "<FEFF");
+    while (s < end) {
+        uint16_t u[2];
+        size_t n = nb_utf16(nb_utf8_next(&s, end), u);
+        for (size_t k = 0; k < n; k++) {
+            char h[4] = {hex[u[k] >> 12], hex[(u[k] >> 8) & 15], hex[(u[k] >> 4) & 15], hex[u[k] & 15]};
+            nb_buf_add(b, h, 4);
+        }
+    }
+    nb_buf_puts(b, ">");
 }
 
 /* ------------------------------------------------------------------ reading one PDF */

@@ -51,6 +51,9 @@ char nb_cat_version(const NbCat *c);
 /* The cross-reference table and trailer; 0 with *err set when it cannot be written. */
 int nb_cat_finish(NbCat *c, unsigned root, unsigned info, const char **err);
 
+/* A PDF text string into b: UTF-16BE with its byte order mark, in hex (<FEFF…>). */
+void nb_pdf_text_string(NbBuf *b, const char *s);
+
 /* Reading one PDF of a classic cross-reference table (as libharu writes it), to update it:
  * its trailer's entries and its dictionaries' text. */
 typedef struct NbPdfIn NbPdfIn;

@@ -13,7 +13,6 @@
 #include <openssl/x509.h>
 
 #include "pdfcat.h"
-#include "utf8.h"
 
 struct NbSigner {
     EVP_PKEY *key;
@@ -300,22 +299,6 @@ static int S_cms(const NbSigner *s, const unsigned char *md, unsigned mdlen, uns
 
 /* ------------------------------------------------------------------ the update */
 
-/* A text string as UTF-16BE hex, with its byte order mark. */
-static void S_text(NbBuf *b, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    const char *end = s + strlen(s);
-    nb_buf_puts(b, "<FEFF");
-    while (s < end) {
-        uint32_t cp = nb_utf8_next(&s, end);
-        unsigned u[2] = {cp, 0};
-        if (cp > 0xFFFF) u[0] = 0xD800 + ((cp - 0x10000) >> 10), u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
-        for (int k = 0; k < 2 && u[k]; k++)
-            for (int d = 3; d >= 0; d--) nb_buf_add(b, &hex[(u[k] >> (4 * d)) & 15], 1);
-    }
-    nb_buf_puts(b, ">");
-}
-
 typedef struct {
     unsigned long num;
     size_t at;
@@ -384,8 +367,8 @@ int nb_sign_pdf(const NbSigner *s, char **pdf, size_t *len, const NbPdfSpot *spo
     size_t contents = b.len - 1;
     for (size_t i = 0; i < 2 * s->room; i++) nb_buf_add(&b, "0", 1);
     nb_buf_printf(&b, ">\n/M (%s)\n", when);
-    if (s->reason) nb_buf_puts(&b, "/Reason "), S_text(&b, s->reason), nb_buf_puts(&b, "\n");
-    if (s->location) nb_buf_puts(&b, "/Location "), S_text(&b, s->location), nb_buf_puts(&b, "\n");
+    if (s->reason) nb_buf_puts(&b, "/Reason "), nb_pdf_text_string(&b, s->reason), nb_buf_puts(&b, "\n");
+    if (s->location) nb_buf_puts(&b, "/Location "), nb_pdf_text_string(&b, s->location), nb_buf_puts(&b, "\n");
     nb_buf_puts(&b, ">>\nendobj\n");
     /* the field and its widget over the seal, printed with an empty appearance (PDF/A) */
     double w = spot->rect[2] - spot->rect[0], h = spot->rect[3] - spot->rect[1];

@@ -68,3 +68,14 @@ const char *nb_utf8_prev(const char *start, const char *p)
     while (p > start && ((unsigned char)*p & 0xC0) == 0x80) p--;
     return p;
 }
+
+size_t nb_utf16(uint32_t cp, uint16_t u[2])
+{
+    if (cp <= 0xFFFF) {
+        u[0] = (uint16_t)cp;
+        return 1;
+    }
+    u[0] = (uint16_t)(0xD800 + ((cp - 0x10000) >> 10));
+    u[1] = (uint16_t)(0xDC00 + ((cp - 0x10000) & 0x3FF));
+    return 2;
+}

@@ -16,6 +16,8 @@ const char *nb_utf8_prev(const char *start, const char *p);
 /* Offset of the first invalid byte, or (size_t)-1 when s is valid UTF-8. */
 size_t nb_utf8_invalid(const char *s, size_t n);
 void nb_utf8_put(NbBuf *b, uint32_t cp);
+/* cp as UTF-16 code units: one, or a surrogate pair above U+FFFF; the count. */
+size_t nb_utf16(uint32_t cp, uint16_t u[2]);
 
 int nb_char_wide(uint32_t cp);      /* Han, CJK punctuation, full-width forms */
 int nb_char_han(uint32_t cp);       /* ideographs */
